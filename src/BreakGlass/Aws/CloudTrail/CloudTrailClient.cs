@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Polly;
+
+namespace BreakGlass.Aws.CloudTrail;
+
+/// <summary>A thin client for CloudTrail's JSON 1.1 API: the one operation evidence collection needs.</summary>
+internal sealed class CloudTrailClient(HttpClient http, Uri endpoint, ResiliencePipeline retry)
+{
+    public const int MaxPageSize = 50;
+    private const string LookupEventsTarget = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
+
+    public static CloudTrailClient Create(AwsEnvironment aws, TimeProvider timeProvider, ILogger logger)
+    {
+        var signing = aws.SigningHandler("cloudtrail", new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        return new CloudTrailClient(new HttpClient(signing), aws.EndpointFor("cloudtrail"), CloudTrailRetry.Create(timeProvider, logger));
+    }
+
+    /// <summary>One LookupEvents call, no retry.</summary>
+    /// <exception cref="CloudTrailException">CloudTrail answered with an error.</exception>
+    public async Task<LookupEventsResponse> LookupEventsAsync(LookupEventsRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        message.Headers.Add("X-Amz-Target", LookupEventsTarget);
+        message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, CloudTrailJsonContext.Default.LookupEventsRequest))
+        {
+            Headers = { ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1") },
+        };
+        // Headers first, then deserialize straight from the socket: a page of 50 full records
+        // is never held as one string.
+        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            throw CloudTrailException.FromResponse(response.StatusCode, body, HeaderValue(response, "x-amzn-RequestId"), HeaderValue(response, "x-amzn-ErrorType"));
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonSerializer.DeserializeAsync(stream, CloudTrailJsonContext.Default.LookupEventsResponse, cancellationToken)
+            ?? throw new JsonException("CloudTrail answered LookupEvents with an empty body");
+    }
+
+    /// <summary>
+    /// Every event signed with <paramref name="accessKeyId"/> between <paramref name="start"/> and <paramref name="end"/>
+    /// (inclusive), newest first, following NextToken. Each request waits on <paramref name="rateGate"/>, retries included;
+    /// throttling and server errors are retried with jittered exponential backoff.
+    /// </summary>
+    public async IAsyncEnumerable<TrailEvent> LookupAllAsync(
+        string accessKeyId,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        IRequestRateGate rateGate,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new LookupEventsRequest
+        {
+            LookupAttributes = [new LookupAttribute(LookupAttributeKeys.AccessKeyId, accessKeyId)],
+            StartTime = start,
+            EndTime = end,
+            MaxResults = MaxPageSize,
+        };
+        do
+        {
+            var page = await retry.ExecuteAsync(
+                static async (state, token) =>
+                {
+                    await state.rateGate.WaitAsync(token);
+                    return await state.client.LookupEventsAsync(state.request, token);
+                },
+                (client: this, rateGate, request),
+                cancellationToken);
+            foreach (var trailEvent in page.Events)
+            {
+                yield return trailEvent;
+            }
+            request = request with { NextToken = page.NextToken };
+        }
+        while (request.NextToken is not null);
+    }
+
+    private static string? HeaderValue(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}
