@@ -1,0 +1,119 @@
+using System.Text.Json;
+using BreakGlass.Aws.CloudTrail;
+
+namespace BreakGlass.Evidence.Rules;
+
+/// <summary>
+/// Classifies CloudTrail events by severity from a rules file: the first matching rule decides, and the
+/// file must end with a rule that matches everything. Failures, access denials and calls aimed at the
+/// break-glass role are flagged whichever rule matched.
+/// </summary>
+internal sealed class SeverityRules
+{
+    private const string DefaultResource = "BreakGlass.Evidence.Rules.severity-rules.v1.json";
+    private static readonly Lazy<SeverityRules> LazyDefault = new(LoadDefault);
+
+    private readonly CompiledRule[] _rules;
+    private readonly FailureRules _failures;
+    private readonly WildcardPattern[] _accessDenied;
+    private readonly BreakGlassRoleRule _breakGlassRole;
+
+    private SeverityRules(SeverityRuleFile file)
+    {
+        Version = file.Version;
+        _rules = file.Rules.Select(rule => new CompiledRule(rule)).ToArray();
+        _failures = file.Failures;
+        _accessDenied = file.Failures.AccessDeniedErrorCodes.Select(code => new WildcardPattern(code)).ToArray();
+        _breakGlassRole = file.BreakGlassRole;
+    }
+
+    /// <summary>The rules shipped in the assembly.</summary>
+    public static SeverityRules Default => LazyDefault.Value;
+
+    public int Version { get; }
+
+    /// <exception cref="InvalidDataException">The file is not a valid rules file.</exception>
+    public static SeverityRules Load(Stream utf8Json)
+    {
+        SeverityRuleFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(utf8Json, SeverityRuleFileJsonContext.Default.SeverityRuleFile);
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"the severity rules file is malformed: {exception.Message}", exception);
+        }
+        if (file is null) throw new InvalidDataException("the severity rules file is empty");
+        Validate(file);
+        return new SeverityRules(file);
+    }
+
+    /// <param name="record">The event.</param>
+    /// <param name="breakGlassRoleName">The grant's role, to flag calls that change the break-glass role itself.</param>
+    public Classification Classify(CloudTrailRecord record, string? breakGlassRoleName = null)
+    {
+        var rule = _rules.First(candidate => candidate.Matches(record)).Rule;
+        var severity = rule.Severity;
+        var reasons = new List<string>(3) { rule.Reason };
+        var flags = EventFlags.None;
+        if (record.ErrorCode is { } errorCode)
+        {
+            flags |= EventFlags.Error;
+            if (_accessDenied.Any(pattern => pattern.Matches(errorCode)))
+            {
+                flags |= EventFlags.AccessDenied;
+                severity = (Severity)Math.Max((int)severity, (int)_failures.AccessDeniedMinimumSeverity);
+                reasons.Add($"{_failures.AccessDeniedReason} ({errorCode})");
+            }
+            else
+            {
+                reasons.Add($"{_failures.Reason} ({errorCode})");
+            }
+        }
+        if (breakGlassRoleName is not null && NamesRole(record, breakGlassRoleName))
+        {
+            flags |= EventFlags.TargetsBreakGlassRole;
+            reasons.Add($"{_breakGlassRole.Reason} ({breakGlassRoleName})");
+        }
+        return new Classification(severity, rule.Id, reasons, flags);
+    }
+
+    // IAM role names are unique regardless of case, so "BreakGlass" and "breakglass" are the same role.
+    private bool NamesRole(CloudTrailRecord record, string roleName) =>
+        record.RequestParameters is { } parameters
+        && _breakGlassRole.ParameterNames.Any(name =>
+            parameters.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String
+            && string.Equals(value.GetString(), roleName, StringComparison.OrdinalIgnoreCase));
+
+    private static void Validate(SeverityRuleFile file)
+    {
+        if (file.Version != 1) throw new InvalidDataException($"severity rules version {file.Version} is not supported");
+        if (file.Rules.Count == 0) throw new InvalidDataException("the severity rules file has no rules");
+        var duplicate = file.Rules.GroupBy(rule => rule.Id, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
+        if (duplicate is not null) throw new InvalidDataException($"severity rule id '{duplicate.Key}' appears more than once");
+        foreach (var rule in file.Rules)
+        {
+            if (string.IsNullOrWhiteSpace(rule.Id) || string.IsNullOrWhiteSpace(rule.Reason))
+                throw new InvalidDataException("every severity rule needs an id and a reason");
+            if (rule.EventSources is { Count: 0 } || rule.EventNames is { Count: 0 } || rule.RequestParameters is { Count: 0 })
+                throw new InvalidDataException($"severity rule '{rule.Id}' has an empty list, which could never match");
+            if (rule.EventNames?.Any(string.IsNullOrWhiteSpace) == true)
+                throw new InvalidDataException($"severity rule '{rule.Id}' has a blank event name");
+            if (rule.RequestParameters?.Any(condition => condition.Names.Count == 0 || condition.EqualsAny.Count == 0) == true)
+                throw new InvalidDataException($"severity rule '{rule.Id}' has a parameter condition without names or values");
+        }
+        if (!new CompiledRule(file.Rules[^1]).MatchesEverything)
+            throw new InvalidDataException($"the last severity rule ('{file.Rules[^1].Id}') must match every event");
+        if (file.Failures.AccessDeniedErrorCodes.Count == 0 || file.BreakGlassRole.ParameterNames.Count == 0)
+            throw new InvalidDataException("the failure and break-glass role sections need at least one code and one parameter name");
+    }
+
+    private static SeverityRules LoadDefault()
+    {
+        using var stream = typeof(SeverityRules).Assembly.GetManifestResourceStream(DefaultResource)
+            ?? throw new InvalidOperationException($"the embedded resource {DefaultResource} is missing");
+        return Load(stream);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text;
+using BreakGlass.Aws.CloudTrail;
+using BreakGlass.Evidence.Rules;
+
+namespace BreakGlass.Tests.Evidence;
+
+public sealed class SeverityRulesTests
+{
+    private static readonly SeverityRules Rules = SeverityRules.Default;
+
+    [Theory]
+    [InlineData("cloudtrail-stop-logging", "detection.cloudtrail-tampering")]
+    [InlineData("cloudtrail-put-event-selectors", "detection.cloudtrail-tampering")]
+    [InlineData("guardduty-delete-detector", "detection.guardduty-tampering")]
+    [InlineData("guardduty-update-detector-disable", "detection.guardduty-disabled")]
+    [InlineData("securityhub-disable", "detection.securityhub-tampering")]
+    [InlineData("config-stop-recorder", "detection.config-tampering")]
+    [InlineData("config-delete-delivery-channel", "detection.config-tampering")]
+    [InlineData("iam-create-access-key", "iam.change")]
+    [InlineData("iam-create-login-profile", "iam.change")]
+    [InlineData("iam-update-assume-role-policy", "iam.change")]
+    [InlineData("iam-attach-role-policy", "iam.change")]
+    [InlineData("iam-delete-role-policy-breakglass", "iam.change")]
+    [InlineData("kms-schedule-key-deletion", "kms.key-destruction-or-access")]
+    [InlineData("kms-disable-key", "kms.key-destruction-or-access")]
+    [InlineData("kms-put-key-policy", "kms.key-destruction-or-access")]
+    [InlineData("organizations-leave", "organizations.change")]
+    [InlineData("s3-put-bucket-policy", "exposure.s3-access-policy")]
+    [InlineData("s3-put-bucket-acl", "exposure.s3-access-policy")]
+    [InlineData("s3-delete-bucket-public-access-block", "exposure.s3-access-policy")]
+    [InlineData("ec2-authorize-ingress-world", "exposure.world-open-ingress")]
+    [InlineData("ec2-authorize-ingress-world-ipv6", "exposure.world-open-ingress")]
+    public void SensitiveCallsAreCritical(string fixture, string ruleId)
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record(fixture));
+
+        Assert.Equal(Severity.Critical, classification.Severity);
+        Assert.Equal(ruleId, classification.RuleId);
+        Assert.Equal(EventFlags.None, classification.Flags);
+        Assert.NotEmpty(classification.Reasons[0]);
+    }
+
+    [Theory]
+    [InlineData("guardduty-update-detector-frequency", "mutating")]
+    [InlineData("ec2-authorize-ingress-office", "mutating")]
+    [InlineData("ec2-create-tags", "mutating")]
+    [InlineData("ec2-terminate-instances", "mutating.delete")]
+    [InlineData("sts-assume-role", "credentials.new-session")]
+    public void OtherChangesAreHigh(string fixture, string ruleId)
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record(fixture));
+
+        Assert.Equal(Severity.High, classification.Severity);
+        Assert.Equal(ruleId, classification.RuleId);
+    }
+
+    [Theory]
+    [InlineData("ec2-describe-instances")]
+    [InlineData("s3-list-buckets")]
+    public void SuccessfulReadsAreInfo(string fixture)
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record(fixture));
+
+        Assert.Equal(Severity.Info, classification.Severity);
+        Assert.Equal("read-only", classification.RuleId);
+        Assert.Equal(EventFlags.None, classification.Flags);
+    }
+
+    [Theory]
+    [InlineData("ec2-describe-instances-denied", "Client.UnauthorizedOperation")]
+    [InlineData("kms-decrypt-denied", "AccessDeniedException")]
+    public void AccessDenialsAreFlaggedAndRaisedToHigh(string fixture, string errorCode)
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record(fixture));
+
+        Assert.Equal(Severity.High, classification.Severity);
+        Assert.Equal("read-only", classification.RuleId);
+        Assert.Equal(EventFlags.Error | EventFlags.AccessDenied, classification.Flags);
+        Assert.Contains(classification.Reasons, reason => reason.Contains(errorCode, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void S3AccessDeniedIsRecognisedByItsBareCode()
+    {
+        var node = CloudTrailFixtures.Node("s3-list-buckets");
+        node["errorCode"] = "AccessDenied";
+        node["errorMessage"] = "Access Denied";
+
+        var classification = Rules.Classify(CloudTrailRecord.Parse(node.ToJsonString()));
+
+        Assert.Equal(EventFlags.Error | EventFlags.AccessDenied, classification.Flags);
+    }
+
+    [Fact]
+    public void OtherFailuresAreFlaggedWithoutChangingSeverity()
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record("ec2-run-instances-invalid"));
+
+        Assert.Equal(Severity.High, classification.Severity);
+        Assert.Equal(EventFlags.Error, classification.Flags);
+        Assert.Contains(classification.Reasons, reason => reason.Contains("Client.InvalidParameterValue", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ChangingTheBreakGlassRoleItselfIsMarked()
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record("iam-delete-role-policy-breakglass"), breakGlassRoleName: "BreakGlassAdmin");
+
+        Assert.Equal(Severity.Critical, classification.Severity);
+        Assert.True(classification.Flags.HasFlag(EventFlags.TargetsBreakGlassRole));
+        Assert.Contains(classification.Reasons, reason => reason.Contains("break-glass role", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RoleNamesMatchRegardlessOfCaseAsIamDoes()
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record("iam-get-role-breakglass"), breakGlassRoleName: "BreakGlassAdmin");
+
+        Assert.Equal(Severity.Info, classification.Severity);
+        Assert.Equal(EventFlags.TargetsBreakGlassRole, classification.Flags);
+    }
+
+    [Fact]
+    public void ChangingAnotherRoleIsNotMarkedAsTheBreakGlassRole()
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record("iam-attach-role-policy"), breakGlassRoleName: "BreakGlassAdmin");
+
+        Assert.Equal(EventFlags.None, classification.Flags);
+    }
+
+    [Fact]
+    public void AMutatingCallInferredFromItsNameIsHigh()
+    {
+        var node = CloudTrailFixtures.Node("ec2-create-tags");
+        node.Remove("readOnly");
+
+        var classification = Rules.Classify(CloudTrailRecord.Parse(node.ToJsonString()));
+
+        Assert.Equal(Severity.High, classification.Severity);
+    }
+
+    [Fact]
+    public void TheShippedRulesAreVersionOne()
+    {
+        Assert.Equal(1, Rules.Version);
+    }
+
+    [Fact]
+    public void ARulesFileWithoutACatchAllIsRejected()
+    {
+        const string json = """
+            {
+              "version": 1,
+              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
+              "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "rules": [ { "id": "deletes", "severity": "High", "reason": "deletes", "eventNames": ["Delete*"] } ]
+            }
+            """;
+
+        var error = Assert.Throws<InvalidDataException>(() => SeverityRules.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains("must match every event", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"severity\": \"Severe\"")]
+    [InlineData("\"severity\": \"High\", \"eventNamez\": [\"Delete*\"]")]
+    public void ARulesFileWithAnUnknownSeverityOrMemberIsRejected(string severityAndExtra)
+    {
+        var json = $$"""
+            {
+              "version": 1,
+              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
+              "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "rules": [ { "id": "all", {{severityAndExtra}}, "reason": "everything" } ]
+            }
+            """;
+
+        Assert.Throws<InvalidDataException>(() => SeverityRules.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+    }
+}
