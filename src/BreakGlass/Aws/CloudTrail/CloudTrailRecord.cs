@@ -82,13 +82,15 @@ internal sealed record CloudTrailRecord(
             _ => IsReadOnlyName(eventName),
         };
 
-    private static DateTimeOffset TimeOf(JsonElement record)
-    {
-        var text = Required(record, "eventTime");
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+    /// <summary>When the call was made, without building the record; null when absent or unreadable.</summary>
+    public static DateTimeOffset? EventTimeOf(JsonElement record) =>
+        Optional(record, "eventTime") is { } text
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
-            : throw new JsonException($"'{text}' is not a CloudTrail eventTime");
-    }
+            : null;
+
+    private static DateTimeOffset TimeOf(JsonElement record) =>
+        EventTimeOf(record) ?? throw new JsonException($"a CloudTrail record needs a readable 'eventTime', not '{Optional(record, "eventTime")}'");
 
     private static IReadOnlyList<CloudTrailResource> ResourcesOf(JsonElement record)
     {
