@@ -1,0 +1,36 @@
+using BreakGlass.LocalAws.CloudTrail;
+
+namespace BreakGlass.LocalAws.Proxy;
+
+/// <summary>
+/// Every AWS request: LookupEvents is answered here, anything else goes to moto; each signed call that
+/// names an action is recorded as a CloudTrail event either way.
+/// </summary>
+internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto, CallRecorder recorder, KnownIdentities identities)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var credential = SigV4Credential.Read(context.Request, out var signatureProblem);
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        var isLookupEvents = target == LookupEventsEndpoint.Target
+            || (credential?.Service == "cloudtrail" && !target.StartsWith(LookupEventsEndpoint.TargetPrefix, StringComparison.Ordinal));
+
+        var body = isLookupEvents || AwsCallDescriber.IsBuffered(context.Request) ? await ReadBodyAsync(context) : null;
+        var call = credential is null ? null : AwsCallDescriber.Describe(context.Request, credential, body);
+        var outcome = isLookupEvents
+            ? await lookupEvents.HandleAsync(context, credential, signatureProblem, body ?? [])
+            : await moto.ForwardAsync(context, body, keepBody: call is not null && KnownIdentities.Reveals(call), credential?.Service ?? "");
+        if (call is not null)
+        {
+            identities.Learn(call, outcome);
+            recorder.Record(context, call, outcome);
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
+    }
+}

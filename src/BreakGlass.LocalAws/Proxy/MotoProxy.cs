@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace BreakGlass.LocalAws.Proxy;
+
+/// <summary>
+/// Forwards a request to moto unchanged — same method, raw path and query, headers (Host included, since
+/// the SigV4 signature covers it) and body — and copies moto's answer back.
+/// </summary>
+internal sealed class MotoProxy(Uri motoEndpoint)
+{
+    private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate",
+        // Kestrel already answered any 100-continue; repeating it would only delay moto's answer.
+        "Expect",
+    };
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <param name="bufferedBody">The request body if it was read already; otherwise it streams through.</param>
+    /// <param name="keepBody">Return the response body in the outcome (errors always are).</param>
+    public async Task<CallOutcome> ForwardAsync(HttpContext context, byte[]? bufferedBody, bool keepBody, string service)
+    {
+        var cancellation = context.RequestAborted;
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), TargetOf(context));
+        request.Content = ContentOf(context.Request, bufferedBody);
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (HopByHopHeaders.Contains(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!request.Headers.TryAddWithoutValidation(name, values.ToArray()))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, values.ToArray());
+            }
+        }
+        request.Headers.Host = context.Request.Host.Value;
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!HopByHopHeaders.Contains(name)) context.Response.Headers[name] = values.ToArray();
+        }
+        var requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
+        var failed = (int)response.StatusCode >= 400;
+        if (!failed && !keepBody)
+        {
+            await response.Content.CopyToAsync(context.Response.Body, cancellation);
+            return new CallOutcome(context.Response.StatusCode, null, null, requestId);
+        }
+        var body = await response.Content.ReadAsByteArrayAsync(cancellation);
+        await context.Response.Body.WriteAsync(body, cancellation);
+        if (!failed)
+        {
+            return new CallOutcome(context.Response.StatusCode, null, null, requestId, body);
+        }
+        var (code, message) = ErrorReader.Read(context.Response.StatusCode, body, service);
+        return new CallOutcome(context.Response.StatusCode, code, message, requestId);
+    }
+
+    private Uri TargetOf(HttpContext context)
+    {
+        // The raw target, not the decoded path: S3 keys and signatures depend on the exact encoding.
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        return new Uri(motoEndpoint.GetLeftPart(UriPartial.Authority) + rawTarget,
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+    }
+
+    private static HttpContent? ContentOf(HttpRequest request, byte[]? bufferedBody)
+    {
+        if (bufferedBody is not null) return new ByteArrayContent(bufferedBody);
+        if (request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any()) return null;
+        var content = new StreamContent(request.Body);
+        content.Headers.ContentLength = request.ContentLength;
+        return content;
+    }
+
+    private static string? FirstHeader(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}
