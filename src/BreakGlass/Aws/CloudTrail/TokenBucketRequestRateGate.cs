@@ -1,36 +1,40 @@
-using System.Threading.RateLimiting;
-
 namespace BreakGlass.Aws.CloudTrail;
 
-/// <summary>An in-process gate: one token every 1/rate seconds, no burst, waiters served in order.</summary>
-internal sealed class TokenBucketRequestRateGate : IRequestRateGate, IDisposable
+/// <summary>
+/// An in-process gate: a token bucket holding one token, refilled continuously, so permits are at least
+/// 1/rate apart and waiters are served in arrival order.
+/// </summary>
+/// <remarks>
+/// Not <c>System.Threading.RateLimiting.TokenBucketRateLimiter</c>: it refills on a fixed timer, so a request
+/// just before a tick and one just after it pass almost together — a burst a sliding one-second limit refuses.
+/// </remarks>
+internal sealed class TokenBucketRequestRateGate : IRequestRateGate
 {
-    private readonly TokenBucketRateLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly long _interval;
+    private readonly Lock _lock = new();
+    private long _nextSlot;
 
-    public TokenBucketRequestRateGate(double requestsPerSecond)
+    public TokenBucketRequestRateGate(double requestsPerSecond, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
-        // A bucket of one token: a burst of two averages the allowed rate yet puts three
-        // requests inside some one-second span, which a strict limiter throttles.
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = 1,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / requestsPerSecond),
-            AutoReplenishment = true,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        _time = time;
+        _interval = (long)Math.Ceiling(time.TimestampFrequency / requestsPerSecond);
+        _nextSlot = time.GetTimestamp();
     }
 
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
-        using var lease = await _limiter.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
+        long slot;
+        lock (_lock)
         {
-            throw new InvalidOperationException("the request rate gate refused a permit");
+            slot = Math.Max(_nextSlot, _time.GetTimestamp());
+            _nextSlot = slot + _interval;
+        }
+        var wait = _time.GetElapsedTime(_time.GetTimestamp(), slot);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken);
         }
     }
-
-    public void Dispose() => _limiter.Dispose();
 }
