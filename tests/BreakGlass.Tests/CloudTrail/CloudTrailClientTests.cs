@@ -1,39 +1,27 @@
 using BreakGlass.Aws.CloudTrail;
-using BreakGlass.LocalAws;
 using BreakGlass.Tests.Infrastructure;
 using static BreakGlass.Tests.CloudTrail.LocalAwsTestClient;
 
 namespace BreakGlass.Tests.CloudTrail;
 
-public sealed class CloudTrailClientTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class CloudTrailClientTests(MotoServer moto) : LocalAwsTest(moto), IClassFixture<MotoServer>
 {
     private static readonly DateTimeOffset WindowStart = new(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset WindowEnd = WindowStart.AddHours(1);
-
-    private LocalAwsHost _front = null!;
-    private LocalAwsTestClient _localAws = null!;
-
-    public async Task InitializeAsync()
-    {
-        _front = await LocalAwsApp.StartAsync(0, moto.Endpoint);
-        _localAws = new LocalAwsTestClient(_front.BaseUrl);
-    }
-
-    public async Task DisposeAsync() => await _front.DisposeAsync();
 
     [Fact]
     public async Task LookupAllFollowsNextTokenAndKeepsToTheKeyAndWindow()
     {
         var key = NewAccessKeyId();
         var inWindow = Enumerable.Range(0, 230).Select(i => Event(key, WindowStart.AddSeconds(i * 15))).ToList();
-        await _localAws.SeedAsync([
+        await LocalAws.SeedAsync([
             .. inWindow,
             Event(key, WindowStart.AddSeconds(-1)), Event(key, WindowEnd.AddSeconds(1)),
             .. Enumerable.Range(0, 40).Select(i => Event(NewAccessKeyId(), WindowStart.AddSeconds(i))),
         ]);
         var gate = new TokenBucketRequestRateGate(2, TimeProvider.System);
 
-        var events = await ToListAsync(_localAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, gate, CancellationToken.None));
+        var events = await LocalAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, gate, CancellationToken.None).ToListAsync();
 
         Assert.Equal(230, events.Count);
         Assert.Equal(inWindow.Select(record => record["eventID"]!.GetValue<string>()).Reverse(), events.Select(trailEvent => trailEvent.EventId));
@@ -48,10 +36,10 @@ public sealed class CloudTrailClientTests(MotoServer moto) : IClassFixture<MotoS
     public async Task ThrottledPagesAreRetriedWithBackoffUntilTheyPass()
     {
         var key = NewAccessKeyId();
-        await _localAws.SeedAsync(Enumerable.Range(0, 200).Select(i => Event(key, WindowStart.AddSeconds(i))));
+        await LocalAws.SeedAsync(Enumerable.Range(0, 200).Select(i => Event(key, WindowStart.AddSeconds(i))));
         var unlimited = new CountingGate(inner: null);
 
-        var events = await ToListAsync(_localAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, unlimited, CancellationToken.None));
+        var events = await LocalAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, unlimited, CancellationToken.None).ToListAsync();
 
         Assert.Equal(200, events.Select(trailEvent => trailEvent.EventId).Distinct().Count());
         Assert.True(unlimited.Waits > 4, $"four pages took {unlimited.Waits} requests: the front should have throttled some");
@@ -63,7 +51,7 @@ public sealed class CloudTrailClientTests(MotoServer moto) : IClassFixture<MotoS
         var gate = new CountingGate(inner: null);
 
         var error = await Assert.ThrowsAsync<CloudTrailException>(() =>
-            ToListAsync(_localAws.CloudTrail().LookupAllAsync(NewAccessKeyId(), WindowEnd, WindowStart, gate, CancellationToken.None)));
+            LocalAws.CloudTrail().LookupAllAsync(NewAccessKeyId(), WindowEnd, WindowStart, gate, CancellationToken.None).ToListAsync().AsTask());
 
         Assert.Equal("InvalidTimeRangeException", error.ErrorCode);
         Assert.False(error.IsThrottling);
@@ -75,9 +63,9 @@ public sealed class CloudTrailClientTests(MotoServer moto) : IClassFixture<MotoS
     public async Task OnePageHonoursMaxResultsAndReturnsAToken()
     {
         var key = NewAccessKeyId();
-        await _localAws.SeedAsync(Enumerable.Range(0, 3).Select(i => Event(key, WindowStart.AddSeconds(i), "iam-create-access-key")));
+        await LocalAws.SeedAsync(Enumerable.Range(0, 3).Select(i => Event(key, WindowStart.AddSeconds(i), "iam-create-access-key")));
 
-        var page = await _localAws.CloudTrail().LookupEventsAsync(new LookupEventsRequest
+        var page = await LocalAws.CloudTrail().LookupEventsAsync(new LookupEventsRequest
         {
             LookupAttributes = [new LookupAttribute(LookupAttributeKeys.AccessKeyId, key)],
             StartTime = WindowStart,
@@ -89,13 +77,6 @@ public sealed class CloudTrailClientTests(MotoServer moto) : IClassFixture<MotoS
         Assert.NotNull(page.NextToken);
         Assert.Equal("false", page.Events[0].ReadOnly);
         Assert.Equal("alice@example.com", page.Events[0].Username);
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items) list.Add(item);
-        return list;
     }
 
     /// <summary>Counts requests, retries included; without an inner gate it lets everything through at once.</summary>

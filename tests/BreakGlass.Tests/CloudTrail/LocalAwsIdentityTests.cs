@@ -5,7 +5,6 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using BreakGlass.Aws.CloudTrail;
 using BreakGlass.Evidence.Rules;
-using BreakGlass.LocalAws;
 using BreakGlass.Tests.Infrastructure;
 
 namespace BreakGlass.Tests.CloudTrail;
@@ -14,16 +13,10 @@ namespace BreakGlass.Tests.CloudTrail;
 /// With moto checking signatures and IAM policies, a break-glass session made through the front is recorded
 /// under its own identity, denials included, and the credentials that passed through are never stored.
 /// </summary>
-public sealed class LocalAwsIdentityTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class LocalAwsIdentityTests(MotoServer moto) : LocalAwsTest(moto), IClassFixture<MotoServer>
 {
     private const string Account = "123456789012";
     private const string SessionName = "alice@example.com";
-
-    private LocalAwsHost _front = null!;
-
-    public async Task InitializeAsync() => _front = await LocalAwsApp.StartAsync(0, moto.Endpoint);
-
-    public async Task DisposeAsync() => await _front.DisposeAsync();
 
     [Fact]
     public async Task AnAssumedRoleSessionIsRecordedUnderItsIdentityWithItsDenials()
@@ -38,10 +31,10 @@ public sealed class LocalAwsIdentityTests(MotoServer moto) : IClassFixture<MotoS
         await Iam(setup, "PutRolePolicy", ("RoleName", "BreakGlassAdmin"), ("PolicyName", "read-buckets"),
             ("PolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"""));
         var broker = new BasicAWSCredentials(createdKey.ValueOf("AccessKeyId"), createdKey.ValueOf("SecretAccessKey"));
-        await moto.EnforceAuthenticationAsync();
+        await Moto.EnforceAuthenticationAsync();
 
         using var sts = new AmazonSecurityTokenServiceClient(broker,
-            new AmazonSecurityTokenServiceConfig { ServiceURL = _front.BaseUrl.ToString(), AuthenticationRegion = "us-east-1" });
+            new AmazonSecurityTokenServiceConfig { ServiceURL = Front.BaseUrl.ToString(), AuthenticationRegion = "us-east-1" });
         var assumed = await sts.AssumeRoleAsync(new AssumeRoleRequest
         {
             RoleArn = $"arn:aws:iam::{Account}:role/BreakGlassAdmin",
@@ -50,12 +43,12 @@ public sealed class LocalAwsIdentityTests(MotoServer moto) : IClassFixture<MotoS
         });
         var session = new SessionAWSCredentials(assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
         using var s3 = new AmazonS3Client(session,
-            new AmazonS3Config { ServiceURL = _front.BaseUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+            new AmazonS3Config { ServiceURL = Front.BaseUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
         await s3.ListBucketsAsync();
         var (deniedStatus, _) = await Iam(session, "CreateUser", ("UserName", "backdoor"));
 
         Assert.Equal(403, deniedStatus);
-        var sessionEvents = await RecordedAsync(assumed.Credentials.AccessKeyId);
+        var sessionEvents = await LocalAws.RecordedAsync(assumed.Credentials.AccessKeyId);
         Assert.Equal(["CreateUser", "ListBuckets"], sessionEvents.Select(recorded => recorded.EventName).Order(StringComparer.Ordinal));
         Assert.All(sessionEvents, recorded => Assert.Equal(SessionName, recorded.Username));
         var listBuckets = JsonNode.Parse(sessionEvents.Single(recorded => recorded.EventName == "ListBuckets").CloudTrailEvent!)!["userIdentity"]!;
@@ -69,7 +62,7 @@ public sealed class LocalAwsIdentityTests(MotoServer moto) : IClassFixture<MotoS
         Assert.Equal(Severity.Critical, classification.Severity);
         Assert.Equal(EventFlags.Error | EventFlags.AccessDenied, classification.Flags);
 
-        var assumeRole = Assert.Single(await RecordedAsync(broker.GetCredentials().AccessKey));
+        var assumeRole = Assert.Single(await LocalAws.RecordedAsync(broker.GetCredentials().AccessKey));
         Assert.Equal("AssumeRole", assumeRole.EventName);
         Assert.Equal("broker", assumeRole.Username);
         var everything = string.Concat(sessionEvents.Append(assumeRole).Select(recorded => recorded.CloudTrailEvent));
@@ -78,18 +71,5 @@ public sealed class LocalAwsIdentityTests(MotoServer moto) : IClassFixture<MotoS
     }
 
     private Task<(int Status, System.Xml.Linq.XDocument Body)> Iam(AWSCredentials credentials, string action, params (string, string)[] parameters) =>
-        AwsQueryCall.SendAsync(_front.BaseUrl, credentials, "iam", action, "2010-05-08", parameters);
-
-    private async Task<List<TrailEvent>> RecordedAsync(string accessKeyId)
-    {
-        var client = new LocalAwsTestClient(_front.BaseUrl).CloudTrail();
-        var now = DateTimeOffset.UtcNow;
-        var events = new List<TrailEvent>();
-        await foreach (var recorded in client.LookupAllAsync(accessKeyId, now.AddMinutes(-5), now.AddMinutes(1),
-            new TokenBucketRequestRateGate(2, TimeProvider.System), CancellationToken.None))
-        {
-            events.Add(recorded);
-        }
-        return events;
-    }
+        AwsQueryCall.SendAsync(Front.BaseUrl, credentials, "iam", action, "2010-05-08", parameters);
 }

@@ -1,28 +1,16 @@
 using System.Text.Json.Nodes;
-using BreakGlass.LocalAws;
 using BreakGlass.Tests.Infrastructure;
 using static BreakGlass.Tests.CloudTrail.LocalAwsTestClient;
 
 namespace BreakGlass.Tests.CloudTrail;
 
 /// <summary>The LookupEvents double refuses what CloudTrail refuses, pages as it does, and throttles at 2 requests/s.</summary>
-public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class LocalAwsLookupEventsTests(MotoServer moto) : LocalAwsTest(moto), IClassFixture<MotoServer>
 {
-    private LocalAwsHost _front = null!;
-    private LocalAwsTestClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _front = await LocalAwsApp.StartAsync(0, moto.Endpoint);
-        _client = new LocalAwsTestClient(_front.BaseUrl);
-    }
-
-    public async Task DisposeAsync() => await _front.DisposeAsync();
-
     [Fact]
     public async Task ARequestWithoutAnOperationTargetIsAnUnknownOperation()
     {
-        var (status, body) = await _client.SendAsync("{}", target: null, authorization: Authorization());
+        var (status, body) = await LocalAws.SendAsync("{}", target: null, authorization: Authorization());
 
         Assert.Equal(400, status);
         Assert.Equal("UnknownOperationException", ErrorType(body));
@@ -34,7 +22,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     [InlineData(null)]
     public async Task ARequestThatIsNotJson11IsRefused(string? contentType)
     {
-        var (status, body) = await _client.SendAsync("{}", contentType: contentType, authorization: Authorization());
+        var (status, body) = await LocalAws.SendAsync("{}", contentType: contentType, authorization: Authorization());
 
         Assert.Equal(400, status);
         Assert.Equal("UnknownOperationException", ErrorType(body));
@@ -43,7 +31,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     [Fact]
     public async Task AnUnsignedRequestIsRefused()
     {
-        var (status, body) = await _client.SendAsync("{}");
+        var (status, body) = await LocalAws.SendAsync("{}");
 
         Assert.Equal(403, status);
         Assert.Equal("MissingAuthenticationTokenException", ErrorType(body));
@@ -58,7 +46,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     [InlineData("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250314/us-east-1/cloudtrail/aws4_request, SignedHeaders=x-amz-date, Signature=" + Hex64)]
     public async Task AMalformedAuthorizationIsAnIncompleteSignature(string authorization)
     {
-        var (status, body) = await _client.SendAsync("{}", authorization: authorization);
+        var (status, body) = await LocalAws.SendAsync("{}", authorization: authorization);
 
         Assert.Equal(400, status);
         Assert.Equal("IncompleteSignatureException", ErrorType(body));
@@ -67,7 +55,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     [Fact]
     public async Task ASignedRequestWithoutADateIsAnIncompleteSignature()
     {
-        var (status, body) = await _client.SendAsync("{}", authorization: Authorization(), withDate: false);
+        var (status, body) = await LocalAws.SendAsync("{}", authorization: Authorization(), withDate: false);
 
         Assert.Equal(400, status);
         Assert.Equal("IncompleteSignatureException", ErrorType(body));
@@ -76,7 +64,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     [Fact]
     public async Task ACredentialScopedToAnotherServiceIsRefused()
     {
-        var (status, body) = await _client.SendAsync("{}", authorization: Authorization(service: "iam"));
+        var (status, body) = await LocalAws.SendAsync("{}", authorization: Authorization(service: "iam"));
 
         Assert.Equal(403, status);
         Assert.Equal("InvalidSignatureException", ErrorType(body));
@@ -101,7 +89,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     [InlineData("""[]""", "SerializationException")]
     public async Task ABodyOutsideTheServiceModelIsRefusedWithItsModelledError(string body, string errorType)
     {
-        var (status, response) = await _client.LookupAsync(body);
+        var (status, response) = await LocalAws.LookupAsync(body);
 
         Assert.Equal(400, status);
         Assert.Equal(errorType, ErrorType(response));
@@ -111,7 +99,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     public async Task AnAttributeValueOverTheModelsLengthIsRefused()
     {
         // '_' counts twice towards the 2000 characters.
-        var (status, response) = await _client.LookupAsync(
+        var (status, response) = await LocalAws.LookupAsync(
             $$"""{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"{{new string('_', 1001)}}"}]}""");
 
         Assert.Equal(400, status);
@@ -122,11 +110,11 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     public async Task ThreeRequestsInOneSecondAreThrottledPerRegion()
     {
         var statuses = new List<int>();
-        for (var i = 0; i < 3; i++) statuses.Add((await _client.LookupAsync("{}")).Status);
-        var (_, throttled) = await _client.LookupAsync("{}");
-        var (otherRegionStatus, _) = await _client.LookupAsync("{}", region: "eu-west-1");
+        for (var i = 0; i < 3; i++) statuses.Add((await LocalAws.LookupAsync("{}")).Status);
+        var (_, throttled) = await LocalAws.LookupAsync("{}");
+        var (otherRegionStatus, _) = await LocalAws.LookupAsync("{}", region: "eu-west-1");
         await Task.Delay(TimeSpan.FromSeconds(1.1));
-        var (afterAPause, _) = await _client.LookupAsync("{}");
+        var (afterAPause, _) = await LocalAws.LookupAsync("{}");
 
         Assert.Equal([200, 200, 400], statuses);
         Assert.Equal("ThrottlingException", ErrorType(throttled));
@@ -140,7 +128,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
         var key = NewAccessKeyId();
         var start = new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
         var mine = Enumerable.Range(0, 120).Select(i => Event(key, start.AddSeconds(i))).ToList();
-        await _client.SeedAsync([.. mine, .. Enumerable.Range(0, 30).Select(i => Event(NewAccessKeyId(), start.AddSeconds(i))),
+        await LocalAws.SeedAsync([.. mine, .. Enumerable.Range(0, 30).Select(i => Event(NewAccessKeyId(), start.AddSeconds(i))),
             .. Enumerable.Range(0, 10).Select(i => Event(key, start.AddSeconds(i), region: "eu-west-1"))]);
 
         var pages = new List<JsonArray>();
@@ -148,7 +136,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
         do
         {
             if (pages.Count > 0) await Task.Delay(TimeSpan.FromSeconds(0.6));
-            var (status, page) = await _client.LookupAsync(LookupBody(key, nextToken: nextToken));
+            var (status, page) = await LocalAws.LookupAsync(LookupBody(key, nextToken: nextToken));
             Assert.Equal(200, status);
             pages.Add(page["Events"]!.AsArray());
             nextToken = page["NextToken"]?.GetValue<string>();
@@ -174,11 +162,11 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     {
         var key = NewAccessKeyId();
         var start = new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
-        await _client.SeedAsync(Enumerable.Range(0, 3).Select(i => Event(key, start.AddSeconds(i))));
-        var (_, first) = await _client.LookupAsync(LookupBody(key, maxResults: 1));
+        await LocalAws.SeedAsync(Enumerable.Range(0, 3).Select(i => Event(key, start.AddSeconds(i))));
+        var (_, first) = await LocalAws.LookupAsync(LookupBody(key, maxResults: 1));
         var token = first["NextToken"]!.GetValue<string>();
 
-        var (status, response) = await _client.LookupAsync(LookupBody(NewAccessKeyId(), nextToken: token));
+        var (status, response) = await LocalAws.LookupAsync(LookupBody(NewAccessKeyId(), nextToken: token));
 
         Assert.Equal(400, status);
         Assert.Equal("InvalidNextTokenException", ErrorType(response));
@@ -189,14 +177,14 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
     {
         var key = NewAccessKeyId();
         var start = new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
-        await _client.SeedAsync([
+        await LocalAws.SeedAsync([
             Event(key, start.AddSeconds(-1)), Event(key, start), Event(key, start.AddMinutes(5), "iam-create-access-key"),
             Event(key, start.AddMinutes(10)), Event(key, start.AddMinutes(10).AddSeconds(1)),
         ]);
         var window = $"\"StartTime\":{start.ToUnixTimeSeconds()},\"EndTime\":{start.AddMinutes(10).ToUnixTimeSeconds()}";
 
-        var (_, byKey) = await _client.LookupAsync($$"""{"LookupAttributes":[{"AttributeKey":"AccessKeyId","AttributeValue":"{{key}}"}],{{window}}}""");
-        var (_, bySource) = await _client.LookupAsync($$"""{"LookupAttributes":[{"AttributeKey":"EventSource","AttributeValue":"iam.amazonaws.com"}],{{window}}}""");
+        var (_, byKey) = await LocalAws.LookupAsync($$"""{"LookupAttributes":[{"AttributeKey":"AccessKeyId","AttributeValue":"{{key}}"}],{{window}}}""");
+        var (_, bySource) = await LocalAws.LookupAsync($$"""{"LookupAttributes":[{"AttributeKey":"EventSource","AttributeValue":"iam.amazonaws.com"}],{{window}}}""");
 
         Assert.Equal(3, byKey["Events"]!.AsArray().Count);
         var iam = Assert.Single(bySource["Events"]!.AsArray());
@@ -211,9 +199,9 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
         dataEvent["eventName"] = "GetObject";
         dataEvent["managementEvent"] = false;
         dataEvent["eventCategory"] = "Data";
-        await _client.SeedAsync([dataEvent, Event(key, DateTimeOffset.UtcNow)]);
+        await LocalAws.SeedAsync([dataEvent, Event(key, DateTimeOffset.UtcNow)]);
 
-        var (_, response) = await _client.LookupAsync(LookupBody(key));
+        var (_, response) = await LocalAws.LookupAsync(LookupBody(key));
 
         Assert.Equal("DescribeInstances", Assert.Single(response["Events"]!.AsArray())!["EventName"]!.GetValue<string>());
     }
@@ -224,7 +212,7 @@ public sealed class LocalAwsLookupEventsTests(MotoServer moto) : IClassFixture<M
         var record = Event(NewAccessKeyId(), DateTimeOffset.UtcNow);
         record.Remove("eventID");
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => _client.SeedAsync([record]));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => LocalAws.SeedAsync([record]));
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.StatusCode);
     }

@@ -5,37 +5,25 @@ using Amazon.S3.Model;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using BreakGlass.Aws.CloudTrail;
-using BreakGlass.LocalAws;
 using BreakGlass.Tests.Infrastructure;
 using static BreakGlass.Tests.CloudTrail.LocalAwsTestClient;
 
 namespace BreakGlass.Tests.CloudTrail;
 
 /// <summary>Calls made through the front reach moto and come back out of LookupEvents as CloudTrail events.</summary>
-public sealed class LocalAwsRecordingTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class LocalAwsRecordingTests(MotoServer moto) : LocalAwsTest(moto), IClassFixture<MotoServer>
 {
-    private LocalAwsHost _front = null!;
-    private LocalAwsTestClient _localAws = null!;
-
-    public async Task InitializeAsync()
-    {
-        _front = await LocalAwsApp.StartAsync(0, moto.Endpoint);
-        _localAws = new LocalAwsTestClient(_front.BaseUrl);
-    }
-
-    public async Task DisposeAsync() => await _front.DisposeAsync();
-
     [Fact]
     public async Task AnStsCallThroughTheFrontIsAnsweredByMotoAndRecorded()
     {
         var key = NewAccessKeyId("AKIA");
         using var sts = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(key, "secret"),
-            new AmazonSecurityTokenServiceConfig { ServiceURL = _front.BaseUrl.ToString(), AuthenticationRegion = "us-east-1" });
+            new AmazonSecurityTokenServiceConfig { ServiceURL = Front.BaseUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
         var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
 
         Assert.Equal("123456789012", identity.Account);
-        var recorded = Assert.Single(await RecordedAsync(key));
+        var recorded = Assert.Single(await LocalAws.RecordedAsync(key));
         Assert.Equal("sts.amazonaws.com", recorded.EventSource);
         Assert.Equal("GetCallerIdentity", recorded.EventName);
         Assert.Equal("true", recorded.ReadOnly);
@@ -52,14 +40,14 @@ public sealed class LocalAwsRecordingTests(MotoServer moto) : IClassFixture<Moto
         var key = NewAccessKeyId("AKIA");
         var bucket = $"weights-{Guid.NewGuid():N}";
         using var s3 = new AmazonS3Client(new BasicAWSCredentials(key, "secret"),
-            new AmazonS3Config { ServiceURL = _front.BaseUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+            new AmazonS3Config { ServiceURL = Front.BaseUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
         await s3.PutBucketAsync(bucket);
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "models/v1/weights.bin", ContentBody = "0123456789" });
         var stored = await s3.GetObjectAsync(bucket, "models/v1/weights.bin");
 
         Assert.Equal(10, stored.ContentLength);
-        var recorded = Assert.Single(await RecordedAsync(key));
+        var recorded = Assert.Single(await LocalAws.RecordedAsync(key));
         Assert.Equal("CreateBucket", recorded.EventName);
         var record = CloudTrailRecord.Parse(recorded.CloudTrailEvent!);
         Assert.Equal(bucket, record.RequestParameters!.Value.GetProperty("bucketName").GetString());
@@ -71,11 +59,11 @@ public sealed class LocalAwsRecordingTests(MotoServer moto) : IClassFixture<Moto
     {
         var key = NewAccessKeyId("AKIA");
 
-        var (status, _) = await AwsQueryCall.SendAsync(_front.BaseUrl, new BasicAWSCredentials(key, "secret"), "iam", "GetRole", "2010-05-08",
+        var (status, _) = await AwsQueryCall.SendAsync(Front.BaseUrl, new BasicAWSCredentials(key, "secret"), "iam", "GetRole", "2010-05-08",
             ("RoleName", "does-not-exist"));
 
         Assert.Equal(404, status);
-        var record = CloudTrailRecord.Parse(Assert.Single(await RecordedAsync(key)).CloudTrailEvent!);
+        var record = CloudTrailRecord.Parse(Assert.Single(await LocalAws.RecordedAsync(key)).CloudTrailEvent!);
         Assert.Equal("iam.amazonaws.com", record.EventSource);
         Assert.Equal("GetRole", record.EventName);
         Assert.Equal("NoSuchEntity", record.ErrorCode);
@@ -88,28 +76,16 @@ public sealed class LocalAwsRecordingTests(MotoServer moto) : IClassFixture<Moto
     {
         var key = NewAccessKeyId("AKIA");
         var user = $"user-{Guid.NewGuid():N}";
-        await AwsQueryCall.SendAsync(_front.BaseUrl, new BasicAWSCredentials(key, "secret"), "iam", "CreateUser", "2010-05-08", ("UserName", user));
+        await AwsQueryCall.SendAsync(Front.BaseUrl, new BasicAWSCredentials(key, "secret"), "iam", "CreateUser", "2010-05-08", ("UserName", user));
 
-        await AwsQueryCall.SendAsync(_front.BaseUrl, new BasicAWSCredentials(key, "secret"), "iam", "CreateLoginProfile", "2010-05-08",
+        await AwsQueryCall.SendAsync(Front.BaseUrl, new BasicAWSCredentials(key, "secret"), "iam", "CreateLoginProfile", "2010-05-08",
             ("UserName", user), ("Password", "Corr3ct-Horse-Battery"));
 
-        var events = await RecordedAsync(key);
+        var events = await LocalAws.RecordedAsync(key);
         var loginProfile = events.Single(recorded => recorded.EventName == "CreateLoginProfile");
         Assert.DoesNotContain("Corr3ct-Horse-Battery", loginProfile.CloudTrailEvent, StringComparison.Ordinal);
         var parameters = JsonNode.Parse(loginProfile.CloudTrailEvent!)!["requestParameters"]!;
         Assert.Equal("HIDDEN_DUE_TO_SECURITY_REASONS", parameters["password"]!.GetValue<string>());
         Assert.Equal(user, parameters["userName"]!.GetValue<string>());
-    }
-
-    private async Task<List<TrailEvent>> RecordedAsync(string accessKeyId)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var events = new List<TrailEvent>();
-        await foreach (var recorded in _localAws.CloudTrail().LookupAllAsync(
-            accessKeyId, now.AddMinutes(-5), now.AddMinutes(1), new TokenBucketRequestRateGate(2, TimeProvider.System), CancellationToken.None))
-        {
-            events.Add(recorded);
-        }
-        return events;
     }
 }

@@ -32,6 +32,15 @@ internal sealed class LocalAwsTestClient(Uri frontUrl)
             TimeProvider.System,
             NullLogger.Instance);
 
+    /// <summary>What LookupEvents returns for calls signed with <paramref name="accessKeyId"/> in the last few minutes.</summary>
+    public async Task<List<TrailEvent>> RecordedAsync(string accessKeyId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return await CloudTrail()
+            .LookupAllAsync(accessKeyId, now.AddMinutes(-5), now.AddMinutes(1), new TokenBucketRequestRateGate(2, TimeProvider.System), CancellationToken.None)
+            .ToListAsync();
+    }
+
     public async Task SeedAsync(IEnumerable<JsonObject> records)
     {
         var body = new JsonObject { ["Records"] = new JsonArray(records.Select(JsonNode (record) => record).ToArray()) };
