@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BreakGlass.LocalAws.CloudTrail;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace BreakGlass.LocalAws.Proxy;
@@ -18,22 +19,27 @@ internal static class AwsCallDescriber
             var dot = target.LastIndexOf('.');
             return dot < 0 || dot == target.Length - 1
                 ? null
-                : new AwsCall(credential, credential.Service, target[(dot + 1)..], JsonParameters(body), IsDataEvent: false);
+                : Named(credential, credential.Service, target[(dot + 1)..], JsonParameters(body));
         }
         if (credential.Service == "s3")
         {
             var (action, parameters, isDataEvent) = S3Operations.Describe(request);
-            return new AwsCall(credential, "s3", action, parameters, isDataEvent);
+            return Named(credential, "s3", action, parameters) with { IsDataEvent = isDataEvent };
         }
         var query = QueryParameters(request, body);
         if (query.Remove("Action", out var queryAction))
         {
             query.Remove("Version");
-            return new AwsCall(credential, credential.Service, queryAction, RequestParameters.FromQuery(query), IsDataEvent: false);
+            return Named(credential, credential.Service, queryAction, RequestParameters.FromQuery(query));
         }
         // A REST API this front has no names for: the method and path still say what happened.
-        return new AwsCall(credential, credential.Service, $"{request.Method} {request.Path}", [], IsDataEvent: false);
+        return new AwsCall(credential, credential.Service, $"{request.Method} {request.Path}", [],
+            ReadOnly: HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method), IsDataEvent: false);
     }
+
+    // Named actions follow AWS's convention, not the HTTP method: Query APIs accept GET for CreateUser too.
+    private static AwsCall Named(SigV4Credential credential, string service, string action, JsonObject parameters) =>
+        new(credential, service, action, parameters, StoredEvent.IsReadOnlyName(action), IsDataEvent: false);
 
     public static bool IsBuffered(HttpRequest request) =>
         request.ContentType is { } contentType

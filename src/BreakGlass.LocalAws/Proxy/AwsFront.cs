@@ -17,9 +17,19 @@ internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto
 
         var body = isLookupEvents || AwsCallDescriber.IsBuffered(context.Request) ? await ReadBodyAsync(context) : null;
         var call = credential is null ? null : AwsCallDescriber.Describe(context.Request, credential, body);
-        var outcome = isLookupEvents
-            ? await lookupEvents.HandleAsync(context, credential, signatureProblem, body ?? [])
-            : await moto.ForwardAsync(context, body, keepBody: call is not null && KnownIdentities.Reveals(call), credential?.Service ?? "");
+        CallOutcome outcome;
+        try
+        {
+            outcome = isLookupEvents
+                ? await lookupEvents.HandleAsync(context, credential, signatureProblem, body ?? [])
+                : await moto.ForwardAsync(context, body, keepBody: call is not null && KnownIdentities.Reveals(call), credential?.Service ?? "");
+        }
+        catch (HttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            await context.Response.WriteAsync($"moto is not answering at {moto.Endpoint}: {exception.Message}");
+            return;
+        }
         if (call is not null)
         {
             identities.Learn(call, outcome);

@@ -29,7 +29,7 @@ internal sealed class CallRecorder(EventStore store, KnownIdentities identities,
         record["responseElements"] = null;
         record["requestID"] = outcome.RequestId ?? Guid.NewGuid().ToString();
         record["eventID"] = Guid.NewGuid().ToString();
-        record["readOnly"] = StoredEvent.IsReadOnlyName(call.Action) || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        record["readOnly"] = call.ReadOnly;
         record["eventType"] = "AwsApiCall";
         record["managementEvent"] = !call.IsDataEvent;
         record["recipientAccountId"] = options.AccountId;

@@ -15,6 +15,8 @@ internal sealed class MotoProxy(Uri motoEndpoint)
         "Expect",
     };
 
+    public Uri Endpoint { get; } = motoEndpoint;
+
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
@@ -70,7 +72,7 @@ internal sealed class MotoProxy(Uri motoEndpoint)
     {
         // The raw target, not the decoded path: S3 keys and signatures depend on the exact encoding.
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        return new Uri(motoEndpoint.GetLeftPart(UriPartial.Authority) + rawTarget,
+        return new Uri(Endpoint.GetLeftPart(UriPartial.Authority) + rawTarget,
             new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
     }
 

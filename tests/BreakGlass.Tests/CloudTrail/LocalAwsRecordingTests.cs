@@ -88,4 +88,25 @@ public sealed class LocalAwsRecordingTests(MotoServer moto) : LocalAwsTest(moto)
         Assert.Equal("HIDDEN_DUE_TO_SECURITY_REASONS", parameters["password"]!.GetValue<string>());
         Assert.Equal(user, parameters["userName"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task WhenMotoIsNotRunningTheFrontAnswersBadGatewayAndRecordsNothing()
+    {
+        await using var orphan = await BreakGlass.LocalAws.LocalAwsApp.StartAsync(0, new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        var key = NewAccessKeyId("AKIA");
+        using var request = new HttpRequestMessage(HttpMethod.Post, orphan.BaseUrl)
+        {
+            Content = new FormUrlEncodedContent([KeyValuePair.Create("Action", "ListRoles"), KeyValuePair.Create("Version", "2010-05-08")]),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", Authorization(service: "iam", accessKeyId: key));
+        request.Headers.Add("X-Amz-Date", "20250314T091500Z");
+        using var http = new HttpClient();
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(502, (int)response.StatusCode);
+        Assert.Contains("moto is not answering", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await new LocalAwsTestClient(orphan.BaseUrl).RecordedAsync(key));
+    }
+
 }

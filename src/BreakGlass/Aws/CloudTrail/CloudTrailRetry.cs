@@ -12,7 +12,8 @@ internal static class CloudTrailRetry
             {
                 ShouldHandle = new PredicateBuilder()
                     .Handle<CloudTrailException>(exception => exception.IsTransient)
-                    .Handle<HttpRequestException>(),
+                    .Handle<HttpRequestException>()
+                    .Handle<TaskCanceledException>(exception => exception.InnerException is TimeoutException),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(1),
