@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text;
+
+namespace BreakGlass.Tests.Aws;
+
+/// <summary>
+/// Sits between the signing handler and the network: answers the first requests with scripted failures
+/// (IAM throttling, a dropped connection) and passes the rest through to the real server.
+/// </summary>
+internal sealed class ScriptedTransport(params Func<HttpResponseMessage>[] failures) : DelegatingHandler(new SocketsHttpHandler())
+{
+    private int _requests;
+
+    public int Requests => _requests;
+
+    public static HttpResponseMessage IamThrottling() => IamError(HttpStatusCode.BadRequest, "Throttling", "Rate exceeded");
+
+    public static HttpResponseMessage IamError(HttpStatusCode status, string code, string message) => new(status)
+    {
+        Content = new StringContent(
+            $"""
+            <ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+              <Error>
+                <Type>Sender</Type>
+                <Code>{code}</Code>
+                <Message>{message}</Message>
+              </Error>
+              <RequestId>{Guid.NewGuid()}</RequestId>
+            </ErrorResponse>
+            """,
+            Encoding.UTF8,
+            "text/xml"),
+    };
+
+    public static HttpResponseMessage ConnectionReset() =>
+        throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection reset by peer");
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var attempt = Interlocked.Increment(ref _requests);
+        return attempt <= failures.Length
+            ? Task.FromResult(failures[attempt - 1]())
+            : base.SendAsync(request, cancellationToken);
+    }
+}
