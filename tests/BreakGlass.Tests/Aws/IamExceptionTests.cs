@@ -5,24 +5,12 @@ namespace BreakGlass.Tests.Aws;
 
 public sealed class IamExceptionTests
 {
-    private static string IamErrorBody(string code, string message, string requestId) =>
-        $"""
-        <ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
-          <Error>
-            <Type>Sender</Type>
-            <Code>{code}</Code>
-            <Message>{message}</Message>
-          </Error>
-          <RequestId>{requestId}</RequestId>
-        </ErrorResponse>
-        """;
-
     [Fact]
     public void NoSuchEntityCarriesCodeMessageAndRequestId()
     {
         var error = IamException.FromResponse(
             HttpStatusCode.NotFound,
-            IamErrorBody("NoSuchEntity", "The role policy with name BreakGlassRevocations cannot be found.", "8f6a3c52-0d4b-4e8a-9d1e-7b2c5f0a9e31"));
+            IamErrorBody.Sender("NoSuchEntity", "The role policy with name BreakGlassRevocations cannot be found.", "8f6a3c52-0d4b-4e8a-9d1e-7b2c5f0a9e31"));
 
         Assert.Equal(IamException.NoSuchEntity, error.Code);
         Assert.Equal("The role policy with name BreakGlassRevocations cannot be found.", error.ServiceMessage);
@@ -37,7 +25,7 @@ public sealed class IamExceptionTests
     public void ThrottlingIsThrottlingAndTransient()
     {
         var error = IamException.FromResponse(
-            HttpStatusCode.BadRequest, IamErrorBody("Throttling", "Rate exceeded", "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"));
+            HttpStatusCode.BadRequest, IamErrorBody.Sender("Throttling", "Rate exceeded", "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"));
 
         Assert.Equal("Throttling", error.Code);
         Assert.True(error.IsThrottling);
@@ -49,7 +37,7 @@ public sealed class IamExceptionTests
     {
         var error = IamException.FromResponse(
             HttpStatusCode.BadRequest,
-            IamErrorBody("MalformedPolicyDocument", "Syntax errors in policy.", "0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a"));
+            IamErrorBody.Sender("MalformedPolicyDocument", "Syntax errors in policy.", "0d9c8b7a-6f5e-4d3c-2b1a-0f9e8d7c6b5a"));
 
         Assert.Equal("MalformedPolicyDocument", error.Code);
         Assert.False(error.IsTransient);
@@ -60,7 +48,7 @@ public sealed class IamExceptionTests
     {
         var error = IamException.FromResponse(
             HttpStatusCode.Conflict,
-            IamErrorBody("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role BreakGlassAdmin", "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b"));
+            IamErrorBody.Sender("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role BreakGlassAdmin", "5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b"));
 
         Assert.Equal("LimitExceeded", error.Code);
         Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
@@ -73,7 +61,7 @@ public sealed class IamExceptionTests
     {
         var error = IamException.FromResponse(
             HttpStatusCode.Forbidden,
-            IamErrorBody(
+            IamErrorBody.Sender(
                 "AccessDenied",
                 "User: arn:aws:sts::123456789012:assumed-role/BreakGlassAdmin/bg-alice-0b3f6c1e is not authorized to perform: iam:PutRolePolicy on resource: role BreakGlassAdmin with an explicit deny in an identity-based policy",
                 "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d"));
@@ -88,7 +76,7 @@ public sealed class IamExceptionTests
     {
         var error = IamException.FromResponse(
             HttpStatusCode.InternalServerError,
-            IamErrorBody("ServiceFailure", "Request processing has failed due to some unknown error, exception or failure.", "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"));
+            IamErrorBody.Sender("ServiceFailure", "Request processing has failed due to some unknown error, exception or failure.", "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"));
 
         Assert.True(error.IsTransient);
         Assert.False(error.IsThrottling);

@@ -13,23 +13,9 @@ internal sealed class ScriptedTransport(params Func<HttpResponseMessage>[] failu
 
     public int Requests => _requests;
 
-    public static HttpResponseMessage IamThrottling() => IamError(HttpStatusCode.BadRequest, "Throttling", "Rate exceeded");
-
-    public static HttpResponseMessage IamError(HttpStatusCode status, string code, string message) => new(status)
+    public static HttpResponseMessage IamThrottling() => new(HttpStatusCode.BadRequest)
     {
-        Content = new StringContent(
-            $"""
-            <ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
-              <Error>
-                <Type>Sender</Type>
-                <Code>{code}</Code>
-                <Message>{message}</Message>
-              </Error>
-              <RequestId>{Guid.NewGuid()}</RequestId>
-            </ErrorResponse>
-            """,
-            Encoding.UTF8,
-            "text/xml"),
+        Content = new StringContent(IamErrorBody.Sender("Throttling", "Rate exceeded", Guid.NewGuid().ToString()), Encoding.UTF8, "text/xml"),
     };
 
     public static HttpResponseMessage ConnectionReset() =>
