@@ -17,7 +17,6 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services
     .AddProblems()
-    .AddValidation()
     .AddOpenApi()
     .AddStorage(builder.Configuration)
     .AddBreakGlassAuth(builder.Configuration)

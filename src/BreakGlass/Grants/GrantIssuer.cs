@@ -26,7 +26,7 @@ internal sealed class GrantIssuer(
     TimeProvider time,
     ILogger<GrantIssuer> logger)
 {
-    public async Task<IssueOutcome> IssueAsync(ClaimsPrincipal caller, CreateGrantRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<IssueOutcome> IssueAsync(ClaimsPrincipal caller, ValidCreateGrantRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var requester = caller.UserName();
         var requestHash = HashRequest(request);
@@ -50,8 +50,7 @@ internal sealed class GrantIssuer(
         var window = TimeSpan.FromMinutes(request.DurationMinutes);
         var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds);
         var grant = new Grant(
-            Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason.Trim(),
-            string.IsNullOrWhiteSpace(request.Ticket) ? null : request.Ticket.Trim(),
+            Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
             now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null);
 
         try
@@ -190,7 +189,7 @@ internal sealed class GrantIssuer(
         await transaction.CommitAsync();
     }
 
-    private async Task RecordDenialAsync(string requester, CreateGrantRequest request, string why, CancellationToken cancellationToken)
+    private async Task RecordDenialAsync(string requester, ValidCreateGrantRequest request, string why, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -228,7 +227,7 @@ internal sealed class GrantIssuer(
             _ => new IssueOutcome(grant, null, Replayed: true),
         };
 
-    private static string HashRequest(CreateGrantRequest request) =>
+    private static string HashRequest(ValidCreateGrantRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{request.Role.ToLowerInvariant()}\n{request.DurationMinutes}\n{request.Reason.Trim()}\n{request.Ticket?.Trim()}")));
+            $"{request.Role.ToLowerInvariant()}\n{request.DurationMinutes}\n{request.Reason}\n{request.Ticket}")));
 }

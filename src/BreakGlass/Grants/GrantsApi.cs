@@ -45,7 +45,7 @@ internal static class GrantsApi
         {
             throw new InvalidRequestException("Idempotency-Key must be 1-200 printable characters (a UUID is a good choice).");
         }
-        var outcome = await issuer.IssueAsync(caller, request, idempotencyKey, cancellationToken);
+        var outcome = await issuer.IssueAsync(caller, request.Validate(), idempotencyKey, cancellationToken);
         var response = await views.ViewAsync(outcome.Grant, outcome.Credentials, cancellationToken);
         return outcome.Replayed && outcome.Credentials is null
             ? TypedResults.Ok(response)
@@ -89,7 +89,7 @@ internal static class GrantsApi
         {
             throw new NotFoundException($"No grant {id} of yours exists.");
         }
-        await revocation.EndEarlyAsync(id, caller.UserName(), request.Reason.Trim(), cancellationToken);
+        await revocation.EndEarlyAsync(id, caller.UserName(), request.ValidReason(), cancellationToken);
         try
         {
             await revocation.RevokeAsync(id, cancellationToken);

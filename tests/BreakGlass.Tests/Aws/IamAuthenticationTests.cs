@@ -70,7 +70,7 @@ public sealed class IamAuthenticationTests(EnforcingMoto fixture) : IClassFixtur
         Assert.NotNull(await engineer.GetRolePolicyAsync(role, "AllowEverything"));
     }
 
-    private async Task<Credentials> AssumeRoleAsync(string roleName, Guid grantId)
+    private async Task<Amazon.SecurityToken.Model.Credentials> AssumeRoleAsync(string roleName, Guid grantId)
     {
         using var sts = new AmazonSecurityTokenServiceClient(
             fixture.BrokerCredentials,

@@ -10,10 +10,10 @@ public sealed class RequestValidationTests(BreakGlassFixture fixture) : IClassFi
 {
     public static TheoryData<string, string> BadBodies => new()
     {
-        { """{"role":"prod-admin","durationMinutes":0,"reason":"database is on fire"}""", "DurationMinutes" },
+        { """{"role":"prod-admin","durationMinutes":0,"reason":"database is on fire"}""", "durationMinutes" },
         { """{"role":"prod-admin","durationMinutes":241,"reason":"database is on fire"}""", "at most 240 minutes" },
-        { """{"role":"prod-admin","durationMinutes":30,"reason":"short"}""", "Reason" },
-        { """{"role":"prod-admin","durationMinutes":30}""", "Reason" },
+        { """{"role":"prod-admin","durationMinutes":30,"reason":"short"}""", "reason" },
+        { """{"role":"prod-admin","durationMinutes":30}""", "reason" },
         { """{"role":"nope","durationMinutes":30,"reason":"database is on fire"}""", "no break-glass role named 'nope'" },
         { """{"role":"prod-billing","durationMinutes":30,"reason":"database is on fire"}""", "requires a ticket" },
         { """{"role":"prod-admin","durationMinutes":"thirty","reason":"database is on fire"}""", "" },
@@ -52,22 +52,37 @@ public sealed class RequestValidationTests(BreakGlassFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ARoleOutsideYourGroupsIsRefusedAndAudited()
+    public async Task ARoleOutsideYourGroupsIsRefusedByPolicyAndAudited()
     {
-        var outsider = TestIdentityProvider.NewUser("contractor");
-        using var client = fixture.Client(fixture.Idp.Token(outsider, TestIdentityProvider.RequesterGroup + "-not", "contractors"));
-        using var allowed = fixture.Client(fixture.Idp.Token(outsider, TestIdentityProvider.RequesterGroup));
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).StatusCode);
+        var engineer = TestIdentityProvider.NewUser();
+        using var client = fixture.Client(fixture.Idp.Requester(engineer));
 
-        using var limited = fixture.Client(fixture.Idp.Token(outsider, TestIdentityProvider.RequesterGroup, "unrelated"));
+        var response = await client.BreakGlassAsync(BreakGlassFixture.LeadsOnlyRole);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("None of your groups", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, await GrantCountAsync(engineer));
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
-        // The requester group is what makes someone a requester; a role's AllowedGroups then decides per role.
-        var roles = JsonNode.Parse(await allowed.GetStringAsync("/api/roles"))!.AsArray();
-        Assert.NotEmpty(roles);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM audit_events WHERE event_type = 'grant.denied' AND actor = @outsider", connection);
-        command.Parameters.AddWithValue("outsider", outsider);
-        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        await using var command = new NpgsqlCommand(
+            "SELECT data FROM audit_events WHERE event_type = 'grant.denied' AND actor = @engineer", connection);
+        command.Parameters.AddWithValue("engineer", engineer);
+        var data = JsonNode.Parse((string)(await command.ExecuteScalarAsync())!)!;
+        Assert.Equal(BreakGlassFixture.LeadsOnlyRole, (string?)data["role"]);
+    }
+
+    [Fact]
+    public async Task TheRolesListLeavesOutRolesOutsideYourGroups()
+    {
+        using var requester = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
+        using var lead = fixture.Client(fixture.Idp.Token(TestIdentityProvider.NewUser("lead"), TestIdentityProvider.RequesterGroup, BreakGlassFixture.LeadsGroup));
+
+        var forRequester = JsonNode.Parse(await requester.GetStringAsync("/api/roles"))!.AsArray().Select(role => (string?)role!["name"]);
+        var forLead = JsonNode.Parse(await lead.GetStringAsync("/api/roles"))!.AsArray().Select(role => (string?)role!["name"]);
+
+        Assert.DoesNotContain(BreakGlassFixture.LeadsOnlyRole, forRequester);
+        Assert.Contains(BreakGlassFixture.LeadsOnlyRole, forLead);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ public sealed class BreakGlassFixture : IAsyncLifetime
 {
     public const string AdminRole = "prod-admin";
     public const string TicketRole = "prod-billing";
+    /// <summary>A role only the SRE leads group may use: requesters outside it are refused by policy.</summary>
+    public const string LeadsOnlyRole = "prod-root";
+    public const string LeadsGroup = "sre-leads";
 
     /// <summary>
     /// moto ignores policy conditions: once one grant on a role is revoked, every session of that role is refused.
@@ -67,6 +70,9 @@ public sealed class BreakGlassFixture : IAsyncLifetime
             ["Roles__1__MaxDurationMinutes"] = "60",
             ["Roles__1__AllowedGroups__0"] = TestIdentityProvider.RequesterGroup,
             ["Roles__1__RequireTicket"] = "true",
+            ["Roles__14__Name"] = LeadsOnlyRole,
+            ["Roles__14__RoleArn"] = Aws.RoleArns[1],
+            ["Roles__14__AllowedGroups__0"] = LeadsGroup,
             ["Revocation__SweepIntervalSeconds"] = "2",
             ["Policy__WindowCeilingMinutes"] = "240",
             ["RateLimits__GrantRequestsPerMinute"] = "30",
