@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 
 namespace BreakGlass.Tests.Linear;
 
-internal enum LinearOutage
+public enum LinearOutage
 {
     /// <summary>HTTP 503 with an HTML page, as a CDN in front of a failing origin answers.</summary>
     ServiceUnavailable,
@@ -26,7 +26,7 @@ internal enum LinearOutage
     ConnectionRefused,
 }
 
-internal enum LinearRateLimitAnswer
+public enum LinearRateLimitAnswer
 {
     /// <summary>HTTP 400 with <c>extensions.code = RATELIMITED</c>, as Linear's GraphQL layer answers.</summary>
     GraphQlError,

@@ -59,7 +59,9 @@ public sealed class LinearDoubleTests(ITestOutputHelper output) : IAsyncLifetime
             new { input = new { teamId = team.Id, title = "t", priority = "Urgent" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("GRAPHQL_VALIDATION_FAILED", body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        var error = body.GetProperty("errors")[0];
+        Assert.Equal("GRAPHQL_VALIDATION_FAILED", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("priority", error.GetProperty("message").GetString());
         Assert.Empty(_linear.Issues);
     }
 
@@ -68,10 +70,11 @@ public sealed class LinearDoubleTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var team = _linear.Workspace.AddTeam("OPS", "Operations");
 
-        var (status, _) = await PostAsync(LinearDocuments.IssueCreate,
+        var (status, body) = await PostAsync(LinearDocuments.IssueCreate,
             new { input = new { teamId = team.Id, title = "t", severity = 1 } });
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("severity", body.GetProperty("errors")[0].GetProperty("message").GetString());
         Assert.Empty(_linear.Issues);
     }
 

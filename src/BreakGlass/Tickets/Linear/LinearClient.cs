@@ -173,7 +173,7 @@ internal sealed partial class LinearClient
         var started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.ApiUrl)
         {
-            Content = JsonContent.Create(new { query = document, variables }, options: Json),
+            Content = JsonContent.Create(new { query = document, operationName = operation, variables }, options: Json),
         };
         // Linear takes a personal key bare and an OAuth token as "Bearer …"; the configured value is sent as is.
         request.Headers.TryAddWithoutValidation("Authorization", _options.ApiKey);
