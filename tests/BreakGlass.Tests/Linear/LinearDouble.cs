@@ -49,6 +49,7 @@ internal sealed class LinearDouble : IAsyncDisposable
     private readonly List<string> _operations = [];
     private WebApplication? _app;
     private LinearOutage? _outage;
+    private TimeSpan _delay;
     private RateLimitWindow? _rateLimit;
     private int _dropAfterCommit;
     private int _requestCount;
@@ -89,7 +90,33 @@ internal sealed class LinearDouble : IAsyncDisposable
     }
 
     /// <summary>Waited before each answer (the request's own cancellation still ends the wait).</summary>
-    public TimeSpan Delay { get; set; }
+    public TimeSpan Delay
+    {
+        get
+        {
+            lock (_gate)
+                return _delay;
+        }
+        set
+        {
+            lock (_gate)
+                _delay = value;
+        }
+    }
+
+    private LinearOutage? Outage
+    {
+        get
+        {
+            lock (_gate)
+                return _outage;
+        }
+        set
+        {
+            lock (_gate)
+                _outage = value;
+        }
+    }
 
     public static async Task<LinearDouble> StartAsync(string? apiKey = null)
     {
@@ -100,16 +127,16 @@ internal sealed class LinearDouble : IAsyncDisposable
 
     public async Task GoDownAsync(LinearOutage outage)
     {
-        _outage = outage;
+        Outage = outage;
         if (outage == LinearOutage.ConnectionRefused)
             await StopListeningAsync();
     }
 
     public async Task ComeBackAsync()
     {
-        if (_outage == LinearOutage.ConnectionRefused)
+        if (Outage == LinearOutage.ConnectionRefused)
             await ListenAsync(Port);
-        _outage = null;
+        Outage = null;
     }
 
     /// <summary>Allow <paramref name="requests"/> per <paramref name="window"/>, then refuse until the window ends.</summary>
@@ -155,7 +182,7 @@ internal sealed class LinearDouble : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requestCount);
-        switch (_outage)
+        switch (Outage)
         {
             case LinearOutage.ServiceUnavailable:
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -166,11 +193,11 @@ internal sealed class LinearDouble : IAsyncDisposable
                 context.Abort();
                 return;
         }
-        if (Delay > TimeSpan.Zero)
+        if (Delay is var delay && delay > TimeSpan.Zero)
         {
             try
             {
-                await Task.Delay(Delay, context.RequestAborted);
+                await Task.Delay(delay, context.RequestAborted);
             }
             catch (OperationCanceledException)
             {
