@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -62,35 +61,20 @@ internal sealed partial class LinearClient
         CancellationToken cancellationToken)
     {
         var input = new { id = id.ToString(), teamId, title, description, labelIds, priority = (int)priority };
-        try
-        {
-            var data = await SendAsync(LinearDocuments.IssueCreate, new { input }, cancellationToken);
-            return Payload<IssueData>(data, "issueCreate", "issue").ToIssue();
-        }
-        catch (LinearException e) when (e.Kind == LinearErrorKind.InvalidInput)
-        {
-            // Linear refuses an id it has seen: the lost answer of an earlier attempt may hide a created issue.
-            if (await GetIssueByIdAsync(id, cancellationToken) is { } existing)
-                return existing;
-            throw;
-        }
+        return await CreateOnceAsync(
+            async () => Payload<IssueData>(
+                await SendAsync(LinearDocuments.IssueCreate, new { input }, cancellationToken), "issueCreate", "issue").ToIssue(),
+            () => GetIssueByIdAsync(id, cancellationToken));
     }
 
     /// <summary>Posts a comment under <paramref name="commentId"/>; a comment already posted under it counts as done.</summary>
     public async Task<LinearComment> CreateCommentAsync(Guid commentId, string issueId, string body, CancellationToken cancellationToken)
     {
         var input = new { id = commentId.ToString(), issueId, body };
-        try
-        {
-            var data = await SendAsync(LinearDocuments.CommentCreate, new { input }, cancellationToken);
-            return Payload<CommentData>(data, "commentCreate", "comment").ToComment();
-        }
-        catch (LinearException e) when (e.Kind == LinearErrorKind.InvalidInput)
-        {
-            if (await CommentOrNullAsync(commentId, cancellationToken) is { } existing)
-                return existing;
-            throw;
-        }
+        return await CreateOnceAsync(
+            async () => Payload<CommentData>(
+                await SendAsync(LinearDocuments.CommentCreate, new { input }, cancellationToken), "commentCreate", "comment").ToComment(),
+            () => CommentOrNullAsync(commentId, cancellationToken));
     }
 
     /// <summary>Links <paramref name="url"/> to the issue. Linear keeps one attachment per URL and issue, so a repeat updates it.</summary>
@@ -133,6 +117,24 @@ internal sealed partial class LinearClient
             .ToDictionary(group => group.Key, group => group.First().Id);
     }
 
+    /// <summary>
+    /// Runs a creation that carries a client-chosen id. Linear refuses an id it has already seen, so a refusal
+    /// may mean an earlier attempt landed and only its answer was lost: then the entity found by id is the result.
+    /// </summary>
+    private static async Task<T> CreateOnceAsync<T>(Func<Task<T>> create, Func<Task<T?>> findExisting) where T : class
+    {
+        try
+        {
+            return await create();
+        }
+        catch (LinearException e) when (e.Kind == LinearErrorKind.InvalidInput)
+        {
+            if (await findExisting() is { } existing)
+                return existing;
+            throw;
+        }
+    }
+
     private async Task<LinearIssue?> IssueOrNullAsync(string idOrIdentifier, CancellationToken cancellationToken)
     {
         try
@@ -170,7 +172,7 @@ internal sealed partial class LinearClient
         if (!_options.IsConfigured)
             throw new InvalidOperationException("Linear is not configured (Linear:ApiKey and Linear:TeamId).");
         var operation = OperationName().Match(document).Groups[1].Value;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.ApiUrl)
         {
             Content = JsonContent.Create(new { query = document, operationName = operation, variables }, options: Json),
@@ -187,7 +189,7 @@ internal sealed partial class LinearClient
                 LogFailed(operation, error.Kind, error.HttpStatus, error.Message);
                 throw error;
             }
-            LogAnswered(operation, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogAnswered(operation, (int)_time.GetElapsedTime(started).TotalMilliseconds);
             return Data(body);
         }
         catch (HttpRequestException e)
@@ -204,16 +206,20 @@ internal sealed partial class LinearClient
 
     private static JsonElement Data(string body)
     {
+        JsonElement data = default;
         try
         {
             using var json = JsonDocument.Parse(body);
-            if (json.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
-                return data.Clone();
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("data", out var value))
+                data = value.Clone();
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
+            throw new LinearException(LinearErrorKind.Transient, "Linear answered with something other than JSON.", e);
         }
-        throw new LinearException(LinearErrorKind.Transient, "Linear answered without data.");
+        return data.ValueKind == JsonValueKind.Object
+            ? data
+            : throw new LinearException(LinearErrorKind.Transient, "Linear answered without data.");
     }
 
     private static T Read<T>(JsonElement data, string field) =>
