@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
 
 namespace BreakGlass.Errors;
 
@@ -24,6 +25,9 @@ internal static class ProblemSetup
             {
                 DomainException domain => (domain.StatusCode, domain.Title, domain.Message),
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+                // Storage down: nothing was committed, so nothing was issued; the client may retry with its Idempotency-Key.
+                NpgsqlException or Hangfire.BackgroundJobClientException or System.Transactions.TransactionException =>
+                    (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "BreakGlass could not record the request, so nothing was issued. Retry shortly."),
                 _ => (StatusCodes.Status500InternalServerError, "Internal error", "BreakGlass failed unexpectedly; the trace id identifies the failure in the logs."),
             };
             if (status >= 500 && exception is not DomainException)
