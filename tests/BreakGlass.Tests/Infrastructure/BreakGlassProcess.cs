@@ -13,13 +13,14 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
     public BreakGlassProcess(IDictionary<string, string> environment, ConcurrentQueue<string>? sharedLog = null)
     {
         Port = FreePort.Next();
-        _environment = new Dictionary<string, string>(environment)
+        _environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__LogLevel__Default"] = "Information",
         };
+        foreach (var (key, value) in environment) _environment[key] = value;
+        _environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
         _log = sharedLog ?? new ConcurrentQueue<string>();
     }
 
