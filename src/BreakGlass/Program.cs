@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Credentials;
 using BreakGlass.Errors;
@@ -48,5 +49,6 @@ app.UseRateLimiter();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
 app.MapGrants();
+app.MapAudit();
 
 app.Run();

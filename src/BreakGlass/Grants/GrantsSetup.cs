@@ -13,6 +13,7 @@ internal static class GrantsSetup
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<Eligibility>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantViews>();

@@ -21,6 +21,7 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/grants", "requester,reviewer,auditor" },
         { "GET", AnyGrant, "requester,reviewer,auditor" },
         { "POST", AnyGrant + "/revoke", "requester,reviewer" },
+        { "GET", "/api/audit/verify", "auditor" },
     };
 
     public static IEnumerable<object[]> BadTokens =>
