@@ -1,4 +1,54 @@
+using System.Text.Json.Serialization;
+using BreakGlass.Audit;
+using BreakGlass.Auth;
+using BreakGlass.Credentials;
+using BreakGlass.Errors;
+using BreakGlass.Grants;
+using BreakGlass.Health;
+using BreakGlass.Jobs;
+using BreakGlass.Policy;
+using BreakGlass.Revocation;
+using BreakGlass.Storage;
+using Microsoft.Extensions.Options;
+
 var builder = WebApplication.CreateBuilder(args);
+DapperSetup.Configure();
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services
+    .AddProblems()
+    .AddOpenApi()
+    .AddStorage(builder.Configuration)
+    .AddBreakGlassAuth(builder.Configuration)
+    .AddEligibilityPolicy(builder.Configuration)
+    .AddAwsClients()
+    .AddRevocationAws()
+    .AddJobs(builder.Configuration)
+    .AddGrants(builder.Configuration)
+    .AddHealth();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+
+var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+if (storage.MigrateOnStart || args.Contains("--migrate-only"))
+{
+    await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+}
+if (args.Contains("--migrate-only"))
+{
+    return;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapHealth();
+app.MapGrants();
+app.MapAudit();
+
 app.Run();

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# BreakGlass quick start, on one machine, with no AWS account and no IdP:
+#   a local PostgreSQL cluster, moto_server (the AWS emulator) behind a small front that records CloudTrail,
+#   break-glass roles created for you, a development token issuer, and BreakGlass on http://127.0.0.1:8080.
+# Ctrl-C stops everything. State lives in .local/ (delete it to start afresh).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+state="$root/.local"
+port=${BREAKGLASS_PORT:-8080}
+pg_port=${BREAKGLASS_PG_PORT:-45432}
+moto_port=${BREAKGLASS_MOTO_PORT:-45010}
+aws_port=${BREAKGLASS_AWS_PORT:-45011}
+account=123456789012
+issuer="http://127.0.0.1:$port/dev-issuer"
+audience=breakglass-api
+mkdir -p "$state/logs" "$state/tokens"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+pids=()
+cleanup() {
+  say "stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  as_pg "$pg_bin/pg_ctl" -D "$state/pg" -m fast stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT INT TERM
+
+for tool in dotnet moto_server aws pg_config curl; do
+  command -v "$tool" >/dev/null || { echo "missing '$tool': see README.md (Requirements)"; exit 1; }
+done
+pg_bin=$(pg_config --bindir)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+wait_port() { for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened"; exit 1; }
+
+say "building"
+dotnet build "$root/BreakGlass.sln" -c Release -nologo -v quiet >/dev/null
+bin() { echo "$root/src/$1/bin/Release/net10.0/$1.dll"; }
+
+say "PostgreSQL on 127.0.0.1:$pg_port"
+if [ ! -d "$state/pg" ]; then
+  mkdir -p "$state/pg"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$state/pg"
+  as_pg "$pg_bin/initdb" -D "$state/pg" -U postgres --auth=trust --encoding=UTF8 >/dev/null
+fi
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$state/logs"
+as_pg "$pg_bin/pg_ctl" -D "$state/pg" -w -l "$state/logs/postgres.log" \
+  -o "-p $pg_port -k $state/pg -c listen_addresses=127.0.0.1" start >/dev/null
+"$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='breakglass'" | grep -q 1 \
+  || "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres breakglass
+
+say "AWS emulator (moto) on 127.0.0.1:$moto_port, with a CloudTrail-recording front on 127.0.0.1:$aws_port"
+moto_server -H 127.0.0.1 -p "$moto_port" >"$state/logs/moto.log" 2>&1 & pids+=($!)
+wait_port "$moto_port"
+dotnet "$(bin BreakGlass.LocalAws)" --urls "http://127.0.0.1:$aws_port" --moto "http://127.0.0.1:$moto_port" \
+  >"$state/logs/local-aws.log" 2>&1 & pids+=($!)
+wait_port "$aws_port"
+
+say "creating the broker user and the break-glass roles"
+moto_aws() { AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$moto_port" "$@"; }
+moto_aws iam create-user --user-name breakglass-broker >/dev/null
+read -r broker_key broker_secret < <(moto_aws iam create-access-key --user-name breakglass-broker \
+  --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+broker_arn="arn:aws:iam::$account:user/breakglass-broker"
+role_arns=()
+for role in prod-admin prod-readonly; do
+  moto_aws iam create-role --role-name "$role" --max-session-duration 3600 --assume-role-policy-document \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"$broker_arn\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\"]}]}" >/dev/null
+  role_arns+=("arn:aws:iam::$account:role/$role")
+done
+moto_aws iam put-role-policy --role-name prod-admin --policy-name administrator \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+moto_aws iam put-role-policy --role-name prod-readonly --policy-name read-only \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","iam:Get*","iam:List*"],"Resource":"*"}]}'
+# The deploy requirement (docs/revocation.md): a break-glass session must not be able to lift its own revocation.
+for role in prod-admin prod-readonly; do
+  moto_aws iam put-role-policy --role-name "$role" --policy-name breakglass-protect-revocations --policy-document \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:AttachRolePolicy\",\"iam:DetachRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"arn:aws:iam::$account:role/$role\"}]}"
+done
+moto_aws iam put-user-policy --user-name breakglass-broker --policy-name breakglass-broker --policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\",\"iam:PutRolePolicy\",\"iam:GetRolePolicy\",\"iam:DeleteRolePolicy\"],\"Resource\":[\"${role_arns[0]}\",\"${role_arns[1]}\"]},{\"Effect\":\"Allow\",\"Action\":\"cloudtrail:LookupEvents\",\"Resource\":\"*\"}]}"
+# From here on moto checks every signature and IAM policy, as AWS would.
+curl -fsS -X POST -H 'Content-Type: text/plain' --data 0 "http://127.0.0.1:$moto_port/moto-api/reset-auth" >/dev/null
+
+say "development token issuer (LOCAL ONLY: BreakGlass trusts its JWKS file like any IdP's)"
+idp="$state/idp"
+[ -f "$idp/jwks.json" ] || dotnet "$(bin BreakGlass.DevIssuer)" init "$idp" >/dev/null
+mint() { dotnet "$(bin BreakGlass.DevIssuer)" token "$idp" "$issuer" "$audience" "$1" "$2" 480 >"$state/tokens/$3.jwt"; }
+mint alice@example.com oncall alice
+mint carol@example.com cto carol
+mint dave@example.com auditors dave
+
+say "BreakGlass on http://127.0.0.1:$port"
+export ConnectionStrings__BreakGlass="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=breakglass"
+export Auth__SigningKeysFile="$idp/jwks.json" Auth__Issuer="$issuer" Auth__Audience="$audience"
+export Auth__Groups__Requester__0=oncall Auth__Groups__Reviewer__0=cto Auth__Groups__Auditor__0=auditors
+export Roles__0__Name=prod-admin Roles__0__RoleArn="${role_arns[0]}" Roles__0__AllowedGroups__0=oncall Roles__0__MaxDurationMinutes=240
+export Roles__1__Name=prod-readonly Roles__1__RoleArn="${role_arns[1]}" Roles__1__AllowedGroups__0=oncall Roles__1__MaxDurationMinutes=60
+export Evidence__DeliveryDelaySeconds=${Evidence__DeliveryDelaySeconds:-15} Evidence__FinalPassDelaySeconds=${Evidence__FinalPassDelaySeconds:-45}
+export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port" AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID="$broker_key" AWS_SECRET_ACCESS_KEY="$broker_secret"
+export BreakGlass__PublicUrl="http://127.0.0.1:$port"
+export ASPNETCORE_URLS="http://127.0.0.1:$port"
+(cd "$root/src/BreakGlass/bin/Release/net10.0" && exec dotnet BreakGlass.dll) >"$state/logs/breakglass.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { tail -30 "$state/logs/breakglass.log"; exit 1; }
+
+cat <<MSG
+
+BreakGlass is ready on http://127.0.0.1:$port   (logs: .local/logs/, API: http://127.0.0.1:$port/openapi/v1.json)
+
+Token for alice@example.com (on-call engineer), also in .local/tokens/alice.jwt:
+$(cat "$state/tokens/alice.jwt")
+
+1. Break glass (copy-paste):
+curl -s -X POST http://127.0.0.1:$port/api/grants \\
+  -H "Authorization: Bearer \$(cat .local/tokens/alice.jwt)" -H 'Content-Type: application/json' \\
+  -d '{"role":"prod-admin","durationMinutes":5,"reason":"Checkout is down: restarting the payment workers"}'
+
+2. Use the credentials against the local AWS emulator:
+export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=<accessKeyId> AWS_SECRET_ACCESS_KEY=<secretAccessKey> AWS_SESSION_TOKEN=<sessionToken>
+aws s3 mb s3://incident-scratch && aws s3 ls && aws iam list-roles --query 'Roles[].RoleName'
+
+3. End it early (or wait for the window):
+curl -s -X POST http://127.0.0.1:$port/api/grants/<id>/revoke -H "Authorization: Bearer \$(cat .local/tokens/alice.jwt)" \\
+  -H 'Content-Type: application/json' -d '{"reason":"payment workers back up"}'
+   ...and watch AWS refuse the session: aws s3 ls  →  AccessDenied
+
+4. The next morning (here: a minute later), carol (.local/tokens/carol.jwt) reviews and signs off — see docs/reviewer-guide.md;
+   dave (.local/tokens/dave.jwt) audits — see docs/auditor-guide.md.
+
+Ctrl-C stops everything.
+MSG
+wait

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BreakGlass.DevIssuer;
+
+/// <summary>
+/// LOCAL DEVELOPMENT ONLY: a throwaway RSA key pair and tokens signed with it, standing in for a company IdP in the
+/// quick start and the tests. BreakGlass validates these like any IdP's tokens (a JWKS file); there is no bypass.
+/// </summary>
+public sealed class DevTokenIssuer
+{
+    public const string PrivateKeyFileName = "dev-signing-key.json";
+    public const string PublicKeysFileName = "jwks.json";
+
+    private readonly JsonWebKey _signingKey;
+
+    private DevTokenIssuer(JsonWebKey signingKey) => _signingKey = signingKey;
+
+    /// <summary>Creates a key pair in <paramref name="directory"/> (the private key readable by the owner only).</summary>
+    public static DevTokenIssuer Create(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        using var rsa = RSA.Create(2048);
+        var privateKey = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: true)));
+        privateKey.Kid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        privateKey.Use = "sig";
+        privateKey.Alg = SecurityAlgorithms.RsaSha256;
+        var privatePath = Path.Combine(directory, PrivateKeyFileName);
+        File.WriteAllText(privatePath, JsonSerializer.Serialize(privateKey));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var publicKey = new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = privateKey.Kid, n = privateKey.N, e = privateKey.E } } };
+        File.WriteAllText(Path.Combine(directory, PublicKeysFileName), JsonSerializer.Serialize(publicKey));
+        return new DevTokenIssuer(privateKey);
+    }
+
+    public static DevTokenIssuer Load(string directory) =>
+        new(new JsonWebKey(File.ReadAllText(Path.Combine(directory, PrivateKeyFileName))));
+
+    public string Mint(string issuer, string audience, string email, IEnumerable<string> groups, TimeSpan lifetime, DateTime? now = null)
+    {
+        var issuedAt = now ?? DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = issuedAt + lifetime,
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = email,
+                ["email"] = email,
+                ["groups"] = groups.ToArray(),
+            },
+            SigningCredentials = new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha256),
+        });
+    }
+}

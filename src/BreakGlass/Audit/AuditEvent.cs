@@ -1,0 +1,12 @@
+namespace BreakGlass.Audit;
+
+/// <summary>One row of the append-only audit chain.</summary>
+internal sealed record AuditEvent(
+    long Sequence,
+    DateTimeOffset OccurredAt,
+    Guid? GrantId,
+    string EventType,
+    string Actor,
+    string Data,
+    string PreviousHash,
+    string Hash);

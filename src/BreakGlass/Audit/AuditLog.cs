@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace BreakGlass.Audit;
+
+/// <summary>Appends events to the hash chain inside the caller's transaction, so a state change and its audit event commit together.</summary>
+internal sealed class AuditLog(TimeProvider time)
+{
+    // Serialises appends across every instance: each event needs the previous event's hash.
+    private const long ChainLockKey = 0x42_72_65_61_6b_47_6c_02;
+
+    private static readonly JsonSerializerOptions CanonicalJson = new() { WriteIndented = false };
+
+    public async Task<AuditEvent> AppendAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        Guid? grantId,
+        string eventType,
+        string actor,
+        IReadOnlyDictionary<string, object?> data)
+    {
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@ChainLockKey)", new { ChainLockKey }, transaction);
+        var last = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
+            "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1", transaction: transaction);
+        var sequence = (last?.Sequence ?? 0) + 1;
+        var previousHash = last?.Hash ?? AuditHash.Genesis;
+        var occurredAt = AuditHash.ToStoredPrecision(time.GetUtcNow());
+        var canonicalData = JsonSerializer.Serialize(new SortedDictionary<string, object?>(data.ToDictionary(), StringComparer.Ordinal), CanonicalJson);
+        var hash = AuditHash.Compute(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO audit_events (sequence, occurred_at, grant_id, event_type, actor, data, previous_hash, hash)
+            VALUES (@sequence, @occurredAt, @grantId, @eventType, @actor, @canonicalData, @previousHash, @hash)
+            """,
+            new { sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash },
+            transaction);
+        return new AuditEvent(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash);
+    }
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BreakGlass.Auth;
+
+internal sealed class AuthOptions : IValidatableObject
+{
+    public const string Section = "Auth";
+
+    /// <summary>OIDC issuer whose discovery document gives the signing keys.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>A static JWKS file, instead of <see cref="Authority"/>.</summary>
+    public string? SigningKeysFile { get; set; }
+
+    [Required] public string Issuer { get; set; } = "";
+    [Required] public string Audience { get; set; } = "";
+    [Required] public string UserClaim { get; set; } = "email";
+    [Required] public string RoleClaim { get; set; } = "groups";
+    public GroupMapping Groups { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Authority) == string.IsNullOrWhiteSpace(SigningKeysFile))
+        {
+            yield return new ValidationResult("Set exactly one of Auth:Authority (OIDC discovery) or Auth:SigningKeysFile (a JWKS file).");
+        }
+        if (!string.IsNullOrWhiteSpace(SigningKeysFile) && !File.Exists(SigningKeysFile))
+        {
+            yield return new ValidationResult($"Auth:SigningKeysFile '{SigningKeysFile}' does not exist.");
+        }
+        if (Groups.Requester.Length + Groups.Reviewer.Length + Groups.Auditor.Length == 0)
+        {
+            yield return new ValidationResult("Auth:Groups maps no IdP group to any role: nobody could use BreakGlass.");
+        }
+    }
+
+    internal sealed class GroupMapping
+    {
+        public string[] Requester { get; set; } = [];
+        public string[] Reviewer { get; set; } = [];
+        public string[] Auditor { get; set; } = [];
+    }
+}

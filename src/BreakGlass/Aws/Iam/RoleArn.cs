@@ -1,0 +1,20 @@
+namespace BreakGlass.Aws.Iam;
+
+internal static class RoleArn
+{
+    /// <summary>
+    /// The role name IAM's API wants from a role ARN: <c>arn:aws:iam::123456789012:role/path/Name</c> → <c>Name</c>
+    /// (a role's path is not part of its name).
+    /// </summary>
+    public static string RoleName(string roleArn)
+    {
+        var parts = roleArn.Split(':', 6);
+        if (parts is not ["arn", { Length: > 0 }, "iam", "", { Length: > 0 }, var resource]
+            || !resource.StartsWith("role/", StringComparison.Ordinal)
+            || resource.EndsWith('/'))
+        {
+            throw new FormatException($"'{roleArn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/[path/]<name>).");
+        }
+        return resource[(resource.LastIndexOf('/') + 1)..];
+    }
+}

@@ -1,0 +1,33 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using BreakGlass.Aws;
+
+namespace BreakGlass.Credentials;
+
+internal static class AwsSetup
+{
+    public static IServiceCollection AddAwsClients(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => AwsEnvironment.FromStandardVariables());
+        services.AddSingleton<IAmazonSecurityTokenService>(provider =>
+        {
+            var aws = provider.GetRequiredService<AwsEnvironment>();
+            var config = new AmazonSecurityTokenServiceConfig
+            {
+                RegionEndpoint = aws.Region,
+                // Standard mode retries throttling and transient errors with jittered exponential backoff.
+                RetryMode = RequestRetryMode.Standard,
+                MaxErrorRetry = 4,
+                Timeout = TimeSpan.FromSeconds(10),
+            };
+            if (aws.EndpointOverride is { } endpoint)
+            {
+                config.ServiceURL = endpoint.ToString();
+                config.AuthenticationRegion = aws.Region.SystemName;
+            }
+            return new AmazonSecurityTokenServiceClient(aws.Credentials, config);
+        });
+        services.AddSingleton<StsCredentialIssuer>();
+        return services;
+    }
+}

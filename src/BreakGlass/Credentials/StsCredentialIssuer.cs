@@ -1,0 +1,45 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using BreakGlass.Errors;
+using BreakGlass.Grants;
+using BreakGlass.Revocation;
+
+namespace BreakGlass.Credentials;
+
+/// <summary>Mints a grant's credentials with sts:AssumeRole, tagged with the grant id that the revocation deny matches.</summary>
+internal sealed class StsCredentialIssuer(IAmazonSecurityTokenService sts, ILogger<StsCredentialIssuer> logger)
+{
+    public async Task<IssuedCredentials> AssumeAsync(Grant grant, int durationSeconds, CancellationToken cancellationToken)
+    {
+        var request = new AssumeRoleRequest
+        {
+            RoleArn = grant.RoleArn,
+            RoleSessionName = AssumeRoleParameters.RoleSessionName(grant),
+            SourceIdentity = AssumeRoleParameters.SourceIdentity(grant.Requester),
+            DurationSeconds = durationSeconds,
+            Tags = [new Tag { Key = DenyPolicy.GrantTagKey, Value = DenyPolicy.GrantTagValue(grant.Id) }],
+        };
+        try
+        {
+            var response = await sts.AssumeRoleAsync(request, cancellationToken);
+            var credentials = response.Credentials;
+            return new IssuedCredentials(
+                credentials.AccessKeyId,
+                credentials.SecretAccessKey,
+                credentials.SessionToken,
+                new DateTimeOffset(DateTime.SpecifyKind(credentials.Expiration ?? DateTime.UtcNow.AddSeconds(durationSeconds), DateTimeKind.Utc)));
+        }
+        catch (AmazonServiceException exception)
+        {
+            logger.LogWarning("STS refused AssumeRole for grant {GrantId} on {RoleArn}: {ErrorCode} {Message}",
+                grant.Id, grant.RoleArn, exception.ErrorCode, exception.Message);
+            throw new UpstreamException($"AWS STS refused to issue credentials for {grant.RoleArn}: {exception.ErrorCode}: {exception.Message}");
+        }
+        catch (AmazonClientException exception)
+        {
+            logger.LogWarning(exception, "Could not reach STS for grant {GrantId}", grant.Id);
+            throw new UpstreamException($"AWS STS could not be reached: {exception.Message}");
+        }
+    }
+}

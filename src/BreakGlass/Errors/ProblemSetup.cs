@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace BreakGlass.Errors;
+
+internal static class ProblemSetup
+{
+    public static IServiceCollection AddProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        return services;
+    }
+
+    private sealed class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            var (status, title, detail) = exception switch
+            {
+                DomainException domain => (domain.StatusCode, domain.Title, domain.Message),
+                BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+                // Storage down: nothing was committed, so nothing was issued; the client may retry with its Idempotency-Key.
+                NpgsqlException or Hangfire.BackgroundJobClientException or System.Transactions.TransactionException =>
+                    (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "BreakGlass could not record the request, so nothing was issued. Retry shortly."),
+                _ => (StatusCodes.Status500InternalServerError, "Internal error", "BreakGlass failed unexpectedly; the trace id identifies the failure in the logs."),
+            };
+            if (status >= 500 && exception is not DomainException)
+            {
+                logger.LogError(exception, "Unhandled failure on {Path}", httpContext.Request.Path);
+            }
+            httpContext.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = { Status = status, Title = title, Detail = detail },
+            });
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Transactions;
+using BreakGlass.Audit;
+using BreakGlass.Auth;
+using BreakGlass.Credentials;
+using BreakGlass.Errors;
+using BreakGlass.Policy;
+using BreakGlass.Revocation;
+using Dapper;
+using Hangfire;
+using Npgsql;
+
+namespace BreakGlass.Grants;
+
+internal sealed record IssueOutcome(Grant Grant, IssuedCredentials? Credentials, bool Replayed);
+
+/// <summary>Breaks glass: decides eligibility, commits the grant with its revocation job, then mints credentials.</summary>
+internal sealed class GrantIssuer(
+    NpgsqlDataSource database,
+    Eligibility eligibility,
+    AuditLog audit,
+    IBackgroundJobClient jobs,
+    StsCredentialIssuer sts,
+    TimeProvider time,
+    ILogger<GrantIssuer> logger)
+{
+    public async Task<IssueOutcome> IssueAsync(ClaimsPrincipal caller, ValidCreateGrantRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var requester = caller.UserName();
+        var requestHash = HashRequest(request);
+        if (idempotencyKey is not null && await FindReplayAsync(requester, idempotencyKey, requestHash, cancellationToken) is { } replayed)
+        {
+            return await ReplayAsync(caller, replayed, cancellationToken);
+        }
+
+        BreakGlassRole role;
+        try
+        {
+            role = eligibility.Check(caller, request.Role, request.DurationMinutes, request.Ticket);
+        }
+        catch (PolicyDeniedException denied)
+        {
+            await RecordDenialAsync(requester, request, denied.Message, cancellationToken);
+            throw;
+        }
+
+        var now = time.GetUtcNow();
+        var window = TimeSpan.FromMinutes(request.DurationMinutes);
+        var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds);
+        var grant = new Grant(
+            Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
+            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null);
+
+        try
+        {
+            await CommitGrantWithRevocationJobAsync(grant, durationSeconds, idempotencyKey, requestHash, cancellationToken);
+        }
+        catch (PostgresException conflict) when (conflict is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "idempotency_keys_pkey" })
+        {
+            // A concurrent retry with the same key won the race: answer with its grant, never a second one.
+            var winner = await FindReplayAsync(requester, idempotencyKey!, requestHash, cancellationToken)
+                         ?? throw new ConflictException("A request with this Idempotency-Key is being processed; retry shortly.");
+            return await ReplayAsync(caller, winner, cancellationToken);
+        }
+
+        // Only now, with the grant and its revocation committed, may credentials leave the service (invariant 1).
+        IssuedCredentials credentials;
+        try
+        {
+            credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
+        }
+        catch (UpstreamException failure)
+        {
+            await RecordFailureAsync(grant, failure.Message);
+            throw;
+        }
+        var active = await RecordIssuedAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        return new IssueOutcome(active, credentials, Replayed: false);
+    }
+
+    /// <summary>Fresh credentials for an active grant (a lost laptop): same grant tag, so the same revocation covers them.</summary>
+    public async Task<IssueOutcome> ReissueAsync(ClaimsPrincipal caller, Guid grantId, CancellationToken cancellationToken)
+    {
+        var requester = caller.UserName();
+        var role = eligibility.RolesFor(caller);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var grant = await GrantStore.FindAsync(connection, grantId);
+        if (grant is null || !grant.IsOwnedBy(requester)) throw new NotFoundException($"No grant {grantId} of yours exists.");
+        var policyRole = role.FirstOrDefault(candidate => string.Equals(candidate.Name, grant.RoleName, StringComparison.OrdinalIgnoreCase))
+                         ?? throw new PolicyDeniedException($"You are no longer allowed to break glass into '{grant.RoleName}'.");
+        var now = time.GetUtcNow();
+        if (grant.Status != GrantStatus.Active || now >= grant.ExpiresAt)
+        {
+            throw new ConflictException($"Grant {grantId} is {grant.Status} and its window {(now >= grant.ExpiresAt ? "has ended" : "is not open")}: no new credentials.");
+        }
+        var durationSeconds = AssumeRoleParameters.DurationSeconds(grant.ExpiresAt - now, policyRole.MaxSessionSeconds);
+        // Extend the deny's lifetime before minting, so a revocation racing this call keeps the new credentials covered.
+        var extended = await connection.ExecuteAsync(
+            """
+            UPDATE grants SET credentials_expire_at = greatest(credentials_expire_at, @until)
+            WHERE id = @grantId AND status = 'Active'
+            """,
+            new { grantId, until = now.AddSeconds(durationSeconds) });
+        if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
+        var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
+        var current = await RecordIssuedAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
+        return new IssueOutcome(current, credentials, Replayed: false);
+    }
+
+    private async Task CommitGrantWithRevocationJobAsync(
+        Grant grant, int durationSeconds, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+    {
+        // Hangfire enlists in the ambient TransactionScope through the shared data source: the grant, its audit
+        // event and its scheduled revocation commit together or not at all. A plain BeginTransaction() would not
+        // cover the job (it survives a rollback).
+        using var scope = new TransactionScope(
+            TransactionScopeOption.Required,
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TimeSpan.FromSeconds(30) },
+            TransactionScopeAsyncFlowOption.Enabled);
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            await GrantStore.InsertAsync(connection, grant);
+            if (idempotencyKey is not null)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO idempotency_keys (requester, key, request_hash, grant_id, created_at)
+                    VALUES (@Requester, @idempotencyKey, @requestHash, @Id, @RequestedAt)
+                    """,
+                    new { grant.Requester, idempotencyKey, requestHash, grant.Id, grant.RequestedAt });
+            }
+            await audit.AppendAsync(connection, null, grant.Id, AuditEventTypes.GrantRequested, grant.Requester, new Dictionary<string, object?>
+            {
+                ["role"] = grant.RoleName,
+                ["roleArn"] = grant.RoleArn,
+                ["reason"] = grant.Reason,
+                ["ticket"] = grant.TicketReference,
+                ["requestedAt"] = grant.RequestedAt,
+                ["expiresAt"] = grant.ExpiresAt,
+                ["stsDurationSeconds"] = durationSeconds,
+                ["policyDecision"] = "allowed",
+            });
+        }
+        var jobId = jobs.Schedule<RevokeGrantJob>(job => job.RunAsync(grant.Id), grant.ExpiresAt);
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @Id", new { jobId, grant.Id });
+        }
+        scope.Complete();
+    }
+
+    private async Task<Grant> RecordIssuedAsync(Grant grant, IssuedCredentials credentials, string eventType, GrantStatus? moveTo)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var now = time.GetUtcNow();
+        // The AccessKeyId is recorded even if the grant ended meanwhile: CloudTrail evidence is matched by it.
+        await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, credentials.AccessKeyId, now, credentials.Expiration);
+        if (moveTo is { } status && !await GrantStore.TryMoveAsync(connection, transaction, grant.Id, status))
+        {
+            await transaction.CommitAsync();
+            throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are already denied.");
+        }
+        await audit.AppendAsync(connection, transaction, grant.Id, eventType, grant.Requester, new Dictionary<string, object?>
+        {
+            ["accessKeyId"] = credentials.AccessKeyId,
+            ["credentialsExpireAt"] = credentials.Expiration,
+            ["roleSessionName"] = AssumeRoleParameters.RoleSessionName(grant),
+        });
+        var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
+        await transaction.CommitAsync();
+        logger.LogInformation("Glass broken: grant {GrantId} gives {Requester} {Role} until {ExpiresAt:O} (access key {AccessKeyId})",
+            grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
+        return current!;
+    }
+
+    private async Task RecordFailureAsync(Grant grant, string error)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.Failed,
+                new { error }, "last_revocation_error = NULL, end_reason = @error"))
+        {
+            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantFailed, "breakglass",
+                new Dictionary<string, object?> { ["error"] = error });
+        }
+        await transaction.CommitAsync();
+    }
+
+    private async Task RecordDenialAsync(string requester, ValidCreateGrantRequest request, string why, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await audit.AppendAsync(connection, transaction, null, AuditEventTypes.GrantDenied, requester, new Dictionary<string, object?>
+        {
+            ["role"] = request.Role,
+            ["durationMinutes"] = request.DurationMinutes,
+            ["reason"] = request.Reason,
+            ["policyDecision"] = why,
+        });
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<Grant?> FindReplayAsync(string requester, string idempotencyKey, string requestHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var previous = await connection.QuerySingleOrDefaultAsync<(Guid GrantId, string RequestHash)?>(
+            "SELECT grant_id, request_hash FROM idempotency_keys WHERE requester = @requester AND key = @idempotencyKey",
+            new { requester, idempotencyKey });
+        if (previous is null) return null;
+        if (previous.Value.RequestHash != requestHash)
+        {
+            throw new IdempotencyKeyReusedException("This Idempotency-Key was used for a different request; use a new key for a new request.");
+        }
+        return await GrantStore.FindAsync(connection, previous.Value.GrantId);
+    }
+
+    private async Task<IssueOutcome> ReplayAsync(ClaimsPrincipal caller, Grant grant, CancellationToken cancellationToken) =>
+        grant.Status switch
+        {
+            // The first response may have been lost in transit: the retry gets working credentials for the same grant.
+            GrantStatus.Active when time.GetUtcNow() < grant.ExpiresAt =>
+                (await ReissueAsync(caller, grant.Id, cancellationToken)) with { Replayed = true },
+            GrantStatus.Issuing => throw new ConflictException($"Grant {grant.Id} for this Idempotency-Key is still being issued; retry in a moment."),
+            _ => new IssueOutcome(grant, null, Replayed: true),
+        };
+
+    private static string HashRequest(ValidCreateGrantRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{request.Role.ToLowerInvariant()}\n{request.DurationMinutes}\n{request.Reason}\n{request.Ticket}")));
+}

@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using BreakGlass.Auth;
+using BreakGlass.Errors;
+using BreakGlass.Policy;
+using BreakGlass.Revocation;
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace BreakGlass.Grants;
+
+internal static class GrantsApi
+{
+    public const string GrantRequestsRateLimit = "grant-requests";
+
+    public static RouteGroupBuilder MapGrants(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/roles", ListRoles).RequireAuthorization(AppRoles.Requester).WithTags("Grants");
+
+        var grants = app.MapGroup("/api/grants").WithTags("Grants");
+        grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit);
+        grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit);
+        grants.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.GrantReaders);
+        grants.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthSetup.GrantReaders);
+        grants.MapPost("/{id:guid}/revoke", RevokeAsync).RequireAuthorization(AuthSetup.GrantEnders);
+        return grants;
+    }
+
+    internal sealed record RoleView(string Name, string RoleArn, int MaxDurationMinutes, bool RequireTicket);
+
+    private static Ok<RoleView[]> ListRoles(ClaimsPrincipal caller, Eligibility eligibility) =>
+        TypedResults.Ok(eligibility.RolesFor(caller)
+            .Select(role => new RoleView(role.Name, role.RoleArn, role.MaxDurationMinutes, role.RequireTicket)).ToArray());
+
+    private static async Task<Results<Created<GrantResponse>, Ok<GrantResponse>>> CreateAsync(
+        CreateGrantRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ClaimsPrincipal caller,
+        GrantIssuer issuer,
+        GrantViews views,
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 200 || idempotencyKey.Any(char.IsControl)))
+        {
+            throw new InvalidRequestException("Idempotency-Key must be 1-200 printable characters (a UUID is a good choice).");
+        }
+        var outcome = await issuer.IssueAsync(caller, request.Validate(), idempotencyKey, cancellationToken);
+        var response = await views.ViewAsync(outcome.Grant, outcome.Credentials, cancellationToken);
+        return outcome.Replayed && outcome.Credentials is null
+            ? TypedResults.Ok(response)
+            : TypedResults.Created($"/api/grants/{outcome.Grant.Id}", response);
+    }
+
+    private static async Task<Ok<GrantResponse>> ReissueAsync(
+        Guid id, ClaimsPrincipal caller, GrantIssuer issuer, GrantViews views, CancellationToken cancellationToken)
+    {
+        var outcome = await issuer.ReissueAsync(caller, id, cancellationToken);
+        return TypedResults.Ok(await views.ViewAsync(outcome.Grant, outcome.Credentials, cancellationToken));
+    }
+
+    private static async Task<Ok<GrantResponse[]>> ListAsync(
+        ClaimsPrincipal caller, GrantViews views, NpgsqlDataSource database, CancellationToken cancellationToken, int limit = 100)
+    {
+        if (limit is < 1 or > 500) throw new InvalidRequestException("limit must be between 1 and 500.");
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // A requester who is neither reviewer nor auditor sees only their own grants.
+        var requester = SeesAllGrants(caller) ? null : caller.UserName();
+        var grants = await GrantStore.ListAsync(connection, requester, limit);
+        return TypedResults.Ok(await views.ViewAllAsync(connection, grants, cancellationToken));
+    }
+
+    private static async Task<Ok<GrantResponse>> GetAsync(
+        Guid id, ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await views.ViewAsync(await FindVisibleAsync(id, caller, views, cancellationToken), null, cancellationToken));
+
+    private static async Task<Ok<GrantResponse>> RevokeAsync(
+        Guid id,
+        RevokeGrantRequest request,
+        ClaimsPrincipal caller,
+        GrantViews views,
+        RevocationService revocation,
+        IBackgroundJobClient jobs,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var grant = await FindVisibleAsync(id, caller, views, cancellationToken);
+        if (!grant.IsOwnedBy(caller.UserName()) && !caller.HasAppRole(AppRoles.Reviewer))
+        {
+            throw new NotFoundException($"No grant {id} of yours exists.");
+        }
+        await revocation.EndEarlyAsync(id, caller.UserName(), request.ValidReason(), cancellationToken);
+        try
+        {
+            await revocation.RevokeAsync(id, cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException and not DomainException)
+        {
+            // The grant is already Revoking; the job and the sweeper finish the job even if AWS is failing right now.
+            jobs.Enqueue<RevokeGrantJob>(job => job.RunAsync(id));
+            loggers.CreateLogger(typeof(GrantsApi)).LogWarning("Early end of grant {GrantId} will be retried: {Error}", id, failure.Message);
+        }
+        return TypedResults.Ok(await views.ViewAsync(await views.FindAsync(id, cancellationToken) ?? grant, null, cancellationToken));
+    }
+
+    private static async Task<Grant> FindVisibleAsync(Guid id, ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken)
+    {
+        var grant = await views.FindAsync(id, cancellationToken);
+        // "Not yours" looks exactly like "not found": grant ids are not an oracle.
+        if (grant is null || (!SeesAllGrants(caller) && !grant.IsOwnedBy(caller.UserName())))
+        {
+            throw new NotFoundException($"No grant {id} visible to you exists.");
+        }
+        return grant;
+    }
+
+    private static bool SeesAllGrants(ClaimsPrincipal caller) =>
+        caller.HasAppRole(AppRoles.Reviewer) || caller.HasAppRole(AppRoles.Auditor);
+}

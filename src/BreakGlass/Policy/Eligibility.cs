@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using BreakGlass.Auth;
+using BreakGlass.Errors;
+using Microsoft.Extensions.Options;
+
+namespace BreakGlass.Policy;
+
+/// <summary>Decides instantly, from configuration, whether a caller may break glass into a role: there is no approval queue.</summary>
+internal sealed class Eligibility(IOptionsMonitor<PolicyOptions> policy, IOptionsMonitor<AuthOptions> auth)
+{
+    public IReadOnlyList<BreakGlassRole> RolesFor(ClaimsPrincipal caller)
+    {
+        var groups = caller.IdpGroups(auth.CurrentValue.RoleClaim);
+        return policy.CurrentValue.Roles.Where(role => role.AllowedGroups.Any(groups.Contains)).ToList();
+    }
+
+    /// <summary>The role the caller may assume for <paramref name="minutes"/>; throws the reason otherwise.</summary>
+    public BreakGlassRole Check(ClaimsPrincipal caller, string roleName, int minutes, string? ticket)
+    {
+        var role = policy.CurrentValue.Find(roleName)
+                   ?? throw new InvalidRequestException($"There is no break-glass role named '{roleName}'. GET /api/roles lists the roles you may use.");
+        if (!RolesFor(caller).Contains(role))
+        {
+            throw new PolicyDeniedException($"None of your groups may break glass into '{role.Name}'.");
+        }
+        if (minutes > role.MaxDurationMinutes)
+        {
+            throw new InvalidRequestException($"'{role.Name}' allows at most {role.MaxDurationMinutes} minutes; you asked for {minutes}.");
+        }
+        if (role.RequireTicket && string.IsNullOrWhiteSpace(ticket))
+        {
+            throw new InvalidRequestException($"'{role.Name}' requires a ticket up front: name one in 'ticket' (e.g. OPS-123 or its Linear URL).");
+        }
+        return role;
+    }
+}

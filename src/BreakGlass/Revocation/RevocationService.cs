@@ -1,0 +1,179 @@
+using BreakGlass.Audit;
+using BreakGlass.Aws.Iam;
+using BreakGlass.Errors;
+using BreakGlass.Grants;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BreakGlass.Revocation;
+
+/// <summary>
+/// Ends grants and cuts their sessions off with the role's BreakGlass-owned deny policy. Every step is
+/// idempotent: any number of jobs, sweepers and instances may revoke the same grant, and it is revoked once.
+/// </summary>
+internal sealed class RevocationService(
+    NpgsqlDataSource database,
+    AuditLog audit,
+    IamClient iam,
+    IOptionsMonitor<RevocationOptions> options,
+    TimeProvider time,
+    ILogger<RevocationService> logger)
+{
+    public const string SystemActor = "breakglass";
+
+    /// <summary>Marks the grant as ending early (who, why). Returns false when it had already ended.</summary>
+    public async Task<bool> EndEarlyAsync(Guid grantId, string actor, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
+                    ?? throw new NotFoundException($"No grant {grantId} exists.");
+        if (grant.Status == GrantStatus.Failed)
+        {
+            throw new ConflictException($"Grant {grantId} failed to issue: there is nothing to end.");
+        }
+        var moved = await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
+    }
+
+    /// <summary>Puts the deny in place and marks the grant revoked; a no-op for a revoked grant.</summary>
+    public async Task<GrantStatus> RevokeAsync(Guid grantId, CancellationToken cancellationToken)
+    {
+        Grant grant;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
+                    ?? throw new NotFoundException($"No grant {grantId} exists.");
+            if (GrantStatuses.IsRevoked(grant.Status) || grant.Status == GrantStatus.Failed)
+            {
+                return grant.Status;
+            }
+            // No check of the clock here: Hangfire may start this job a second before expiresAt, and skipping
+            // would leave the session alive until the sweeper's next pass.
+            await MoveToRevokingAsync(connection, transaction, grant, SystemActor, "the grant window ended", early: false);
+            grant = (await GrantStore.FindAsync(connection, grantId, transaction))!;
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        DenyOutcome outcome;
+        try
+        {
+            outcome = await ApplyDenyAsync(grant, cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            await RecordFailedAttemptAsync(grant, failure);
+            throw;
+        }
+
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            if (await GrantStore.TryMoveAsync(connection, transaction, grantId, GrantStatus.Revoked, extraSet: "last_revocation_error = NULL"))
+            {
+                await audit.AppendAsync(connection, transaction, grantId, AuditEventTypes.GrantRevoked, SystemActor, new Dictionary<string, object?>
+                {
+                    ["roleArn"] = grant.RoleArn,
+                    ["policyName"] = DenyPolicy.PolicyName,
+                    ["deniedGrants"] = outcome.DeniedGrantCount,
+                    ["prunedGrants"] = outcome.PrunedGrantCount,
+                    ["attempts"] = grant.RevocationAttempts + 1,
+                });
+                logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return GrantStatus.Revoked;
+    }
+
+    private async Task<bool> MoveToRevokingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Grant grant, string actor, string reason, bool early)
+    {
+        var now = time.GetUtcNow();
+        if (!await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.Revoking,
+                new { now, actor, reason }, "ended_at = @now, ended_by = @actor, end_reason = @reason"))
+        {
+            return false;
+        }
+        await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantEnding, actor, new Dictionary<string, object?>
+        {
+            ["reason"] = reason,
+            ["early"] = early,
+            ["endedAt"] = now,
+            ["windowEndsAt"] = grant.ExpiresAt,
+        });
+        return true;
+    }
+
+    private sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
+
+    private async Task<DenyOutcome> ApplyDenyAsync(Grant grant, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(7, hashtext(@RoleArn))", new { grant.RoleArn });
+        try
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
+                SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @Id
+                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
+                """,
+                new { grant.Id });
+            var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
+                    "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @RoleArn", new { grant.RoleArn }))
+                .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
+                .ToList();
+            var policy = DenyPolicy.Build(entries, time);
+            var roleName = RoleArn.RoleName(grant.RoleArn);
+            if (policy.IsEmpty)
+            {
+                await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
+            }
+            else
+            {
+                await iam.PutRolePolicyAsync(roleName, DenyPolicy.PolicyName, policy.ToJson(), cancellationToken);
+            }
+            var pruned = entries.Select(entry => entry.GrantId).Except(policy.GrantIds).ToArray();
+            if (pruned.Length > 0)
+            {
+                await connection.ExecuteAsync(
+                    "DELETE FROM role_denies WHERE role_arn = @RoleArn AND grant_id = ANY(@pruned)", new { grant.RoleArn, pruned });
+            }
+            return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@RoleArn))", new { grant.RoleArn });
+        }
+    }
+
+    private async Task RecordFailedAttemptAsync(Grant grant, Exception failure)
+    {
+        var error = $"{failure.GetType().Name}: {failure.Message}";
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var attempts = await connection.ExecuteScalarAsync<int>(
+            """
+            UPDATE grants SET revocation_attempts = revocation_attempts + 1, last_revocation_error = @error
+            WHERE id = @Id RETURNING revocation_attempts
+            """,
+            new { grant.Id, error }, transaction);
+        if (attempts >= options.CurrentValue.AlertAfterAttempts
+            && await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.RevocationFailed))
+        {
+            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.RevocationFailed, SystemActor, new Dictionary<string, object?>
+            {
+                ["attempts"] = attempts,
+                ["error"] = error,
+            });
+        }
+        await transaction.CommitAsync();
+        logger.Log(attempts >= options.CurrentValue.AlertAfterAttempts ? LogLevel.Critical : LogLevel.Warning,
+            "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} time(s): {Error}. Its session may still be live; retrying.",
+            grant.Id, grant.RoleName, grant.Requester, attempts, error);
+    }
+}

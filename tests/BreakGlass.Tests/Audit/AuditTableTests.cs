@@ -1,0 +1,87 @@
+using System.Net;
+using BreakGlass.Audit;
+using BreakGlass.Tests.Grants;
+using BreakGlass.Tests.Infrastructure;
+using Npgsql;
+
+namespace BreakGlass.Tests.Audit;
+
+public sealed class AuditTableTests(BreakGlassFixture fixture) : IClassFixture<BreakGlassFixture>
+{
+    [Theory]
+    [InlineData("UPDATE audit_events SET actor = 'someone-else'")]
+    [InlineData("DELETE FROM audit_events")]
+    [InlineData("TRUNCATE audit_events")]
+    public async Task TheDatabaseRefusesToRewriteTheAuditLog(string statement)
+    {
+        await BreakGlassOnceAsync();
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => Database.ExecuteAsync(fixture.ConnectionString, statement));
+
+        Assert.Contains("append-only", refused.MessageText);
+        Assert.True(await Database.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM audit_events") > 0);
+    }
+
+    [Fact]
+    public async Task EveryStateChangeOfAGrantIsAnAuditEventWithItsActor()
+    {
+        var engineer = TestIdentityProvider.NewUser();
+        using var client = fixture.Client(fixture.Idp.Requester(engineer));
+        var created = await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
+        var id = Guid.Parse((string)created["id"]!);
+        await (await client.PostAsync($"/api/grants/{id}/credentials", null)).ReadObjectAsync(HttpStatusCode.OK);
+        await (await client.RevokeAsync(id.ToString())).ReadObjectAsync(HttpStatusCode.OK);
+
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT event_type, actor FROM audit_events WHERE grant_id = @id ORDER BY sequence", connection);
+        command.Parameters.AddWithValue("id", id);
+        var events = new List<(string Type, string Actor)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) events.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        Assert.Equal(
+            [
+                (AuditEventTypes.GrantRequested, engineer),
+                (AuditEventTypes.GrantIssued, engineer),
+                (AuditEventTypes.CredentialsReissued, engineer),
+                (AuditEventTypes.GrantEnding, engineer),
+                (AuditEventTypes.GrantRevoked, "breakglass"),
+            ],
+            events);
+    }
+
+    [Fact]
+    public async Task EachEventIsChainedToTheOneBefore()
+    {
+        await BreakGlassOnceAsync();
+        await BreakGlassOnceAsync();
+
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT sequence, occurred_at, grant_id, event_type, actor, data, previous_hash, hash FROM audit_events ORDER BY sequence", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var previous = AuditHash.Genesis;
+        var expectedSequence = 1L;
+        while (await reader.ReadAsync())
+        {
+            var sequence = reader.GetInt64(0);
+            Assert.Equal(expectedSequence++, sequence);
+            Assert.Equal(previous, reader.GetString(6));
+            var recomputed = AuditHash.Compute(sequence, reader.GetFieldValue<DateTimeOffset>(1),
+                reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), previous);
+            Assert.Equal(recomputed, reader.GetString(7));
+            previous = recomputed;
+        }
+        Assert.True(expectedSequence > 4);
+    }
+
+    private async Task BreakGlassOnceAsync()
+    {
+        using var client = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
+        await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
+    }
+}

@@ -1,0 +1,28 @@
+using BreakGlass.Aws.Iam;
+
+namespace BreakGlass.Tests.Aws;
+
+public sealed class RoleArnTests
+{
+    [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/BreakGlassAdmin", "BreakGlassAdmin")]
+    [InlineData("arn:aws:iam::123456789012:role/breakglass/prod/Admin", "Admin")]
+    [InlineData("arn:aws-us-gov:iam::123456789012:role/Ops+Team@x", "Ops+Team@x")]
+    public void TheRoleNameIsTheLastSegmentOfTheRoleArn(string arn, string name)
+    {
+        Assert.Equal(name, RoleArn.RoleName(arn));
+    }
+
+    [Theory]
+    [InlineData("BreakGlassAdmin")]
+    [InlineData("arn:aws:iam::123456789012:user/alice")]
+    [InlineData("arn:aws:sts::123456789012:assumed-role/BreakGlassAdmin/session")]
+    [InlineData("arn:aws:iam::123456789012:role/")]
+    [InlineData("arn:aws:iam::123456789012:role/path/")]
+    [InlineData("arn:aws:iam:us-east-1:123456789012:role/Regional")]
+    [InlineData("arn:aws:iam:::role/NoAccount")]
+    public void AnythingButARoleArnIsRejected(string arn)
+    {
+        Assert.Throws<FormatException>(() => RoleArn.RoleName(arn));
+    }
+}
