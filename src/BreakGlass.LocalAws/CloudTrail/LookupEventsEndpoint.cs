@@ -13,21 +13,21 @@ internal sealed class LookupEventsEndpoint(EventStore store, LookupThrottle thro
     public const string TargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
     public const string Target = TargetPrefix + "LookupEvents";
 
-    public async Task<CallOutcome> HandleAsync(HttpContext context, SigV4Credential? credential, string? signatureProblem, byte[] body)
+    public PendingAnswer Answer(HttpRequest request, SigV4Credential? credential, string? signatureProblem, byte[] body)
     {
         var requestId = Guid.NewGuid().ToString();
         try
         {
-            var region = Admit(context.Request, credential, signatureProblem);
+            var region = Admit(request, credential, signatureProblem);
             var query = LookupEventsRequestReader.Read(body);
             var (page, nextToken) = PageOf(query, region);
-            await WriteAsync(context.Response, page, nextToken, requestId);
-            return new CallOutcome(StatusCodes.Status200OK, null, null, requestId);
+            return new PendingAnswer(new CallOutcome(StatusCodes.Status200OK, null, null, requestId),
+                (response, _) => WriteAsync(response, page, nextToken, requestId));
         }
         catch (AwsServiceException error)
         {
-            await error.WriteAsync(context.Response, requestId);
-            return new CallOutcome(error.StatusCode, error.Type, error.Message, requestId);
+            return new PendingAnswer(new CallOutcome(error.StatusCode, error.Type, error.Message, requestId),
+                (response, _) => error.WriteAsync(response, requestId));
         }
     }
 

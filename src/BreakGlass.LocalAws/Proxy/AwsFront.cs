@@ -17,23 +17,27 @@ internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto
 
         var body = isLookupEvents || AwsCallDescriber.IsBuffered(context.Request) ? await ReadBodyAsync(context) : null;
         var call = credential is null ? null : AwsCallDescriber.Describe(context.Request, credential, body);
-        CallOutcome outcome;
+        PendingAnswer answer;
         try
         {
-            outcome = isLookupEvents
-                ? await lookupEvents.HandleAsync(context, credential, signatureProblem, body ?? [])
+            answer = isLookupEvents
+                ? lookupEvents.Answer(context.Request, credential, signatureProblem, body ?? [])
                 : await moto.ForwardAsync(context, body, keepBody: call is not null && KnownIdentities.Reveals(call), credential?.Service ?? "");
         }
-        catch (HttpRequestException exception) when (!context.Response.HasStarted)
+        catch (HttpRequestException exception)
         {
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
             await context.Response.WriteAsync($"moto is not answering at {moto.Endpoint}: {exception.Message}");
             return;
         }
-        if (call is not null)
+        using (answer)
         {
-            identities.Learn(call, outcome);
-            recorder.Record(context, call, outcome);
+            if (call is not null)
+            {
+                identities.Learn(call, answer.Outcome);
+                recorder.Record(context, call, answer.Outcome);
+            }
+            await answer.WriteAsync(context.Response, context.RequestAborted);
         }
     }
 

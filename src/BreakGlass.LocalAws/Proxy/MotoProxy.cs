@@ -30,9 +30,8 @@ internal sealed class MotoProxy(Uri motoEndpoint)
 
     /// <param name="bufferedBody">The request body if it was read already; otherwise it streams through.</param>
     /// <param name="keepBody">Return the response body in the outcome (errors always are).</param>
-    public async Task<CallOutcome> ForwardAsync(HttpContext context, byte[]? bufferedBody, bool keepBody, string service)
+    public async Task<PendingAnswer> ForwardAsync(HttpContext context, byte[]? bufferedBody, bool keepBody, string service)
     {
-        var cancellation = context.RequestAborted;
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), TargetOf(context));
         request.Content = ContentOf(context.Request, bufferedBody);
         foreach (var (name, values) in context.Request.Headers)
@@ -45,27 +44,45 @@ internal sealed class MotoProxy(Uri motoEndpoint)
         }
         request.Headers.Host = context.Request.Host.Value;
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        try
         {
-            if (!HopByHopHeaders.Contains(name)) context.Response.Headers[name] = values.ToArray();
+            var status = (int)response.StatusCode;
+            var requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
+            if (status < 400 && !keepBody)
+            {
+                return new PendingAnswer(new CallOutcome(status, null, null, requestId),
+                    async (answer, cancellation) =>
+                    {
+                        CopyStatusAndHeaders(response, answer);
+                        await response.Content.CopyToAsync(answer.Body, cancellation);
+                    },
+                    response);
+            }
+            var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+            var (code, message) = status < 400 ? (null, null) : ErrorReader.Read(status, body, service);
+            return new PendingAnswer(new CallOutcome(status, code, message, requestId, status < 400 ? body : null),
+                async (answer, cancellation) =>
+                {
+                    CopyStatusAndHeaders(response, answer);
+                    await answer.Body.WriteAsync(body, cancellation);
+                },
+                response);
         }
-        var requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
-        var failed = (int)response.StatusCode >= 400;
-        if (!failed && !keepBody)
+        catch
         {
-            await response.Content.CopyToAsync(context.Response.Body, cancellation);
-            return new CallOutcome(context.Response.StatusCode, null, null, requestId);
+            response.Dispose();
+            throw;
         }
-        var body = await response.Content.ReadAsByteArrayAsync(cancellation);
-        await context.Response.Body.WriteAsync(body, cancellation);
-        if (!failed)
+    }
+
+    private static void CopyStatusAndHeaders(HttpResponseMessage from, HttpResponse to)
+    {
+        to.StatusCode = (int)from.StatusCode;
+        foreach (var (name, values) in from.Headers.Concat(from.Content.Headers))
         {
-            return new CallOutcome(context.Response.StatusCode, null, null, requestId, body);
+            if (!HopByHopHeaders.Contains(name)) to.Headers[name] = values.ToArray();
         }
-        var (code, message) = ErrorReader.Read(context.Response.StatusCode, body, service);
-        return new CallOutcome(context.Response.StatusCode, code, message, requestId);
     }
 
     private Uri TargetOf(HttpContext context)

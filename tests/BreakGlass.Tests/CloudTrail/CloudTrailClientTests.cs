@@ -36,13 +36,13 @@ public sealed class CloudTrailClientTests(MotoServer moto) : LocalAwsTest(moto),
     public async Task ThrottledPagesAreRetriedWithBackoffUntilTheyPass()
     {
         var key = NewAccessKeyId();
-        await LocalAws.SeedAsync(Enumerable.Range(0, 200).Select(i => Event(key, WindowStart.AddSeconds(i))));
+        await LocalAws.SeedAsync(Enumerable.Range(0, 400).Select(i => Event(key, WindowStart.AddSeconds(i))));
         var unlimited = new CountingGate(inner: null);
 
         var events = await LocalAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, unlimited, CancellationToken.None).ToListAsync();
 
-        Assert.Equal(200, events.Select(trailEvent => trailEvent.EventId).Distinct().Count());
-        Assert.True(unlimited.Waits > 4, $"four pages took {unlimited.Waits} requests: the front should have throttled some");
+        Assert.Equal(400, events.Select(trailEvent => trailEvent.EventId).Distinct().Count());
+        Assert.True(unlimited.Waits > 8, $"eight pages took {unlimited.Waits} requests: the front should have throttled some");
     }
 
     [Fact]
