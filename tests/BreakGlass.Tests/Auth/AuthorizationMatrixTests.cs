@@ -22,6 +22,7 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", AnyGrant, "requester,reviewer,auditor" },
         { "POST", AnyGrant + "/revoke", "requester,reviewer" },
         { "GET", "/api/audit/verify", "auditor" },
+        { "GET", "/api/audit/grants", "auditor" },
     };
 
     public static IEnumerable<object[]> BadTokens =>
