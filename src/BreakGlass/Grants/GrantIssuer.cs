@@ -40,9 +40,10 @@ internal sealed class GrantIssuer(
         {
             role = eligibility.Check(caller, request.Role, request.DurationMinutes, request.Ticket);
         }
-        catch (PolicyDeniedException denied)
+        catch (DomainException refused)
         {
-            await RecordDenialAsync(requester, request, denied.Message, cancellationToken);
+            // Every refusal by the policy is part of the exception record, not only the 403s.
+            await RecordDenialAsync(requester, request, refused.Message, cancellationToken);
             throw;
         }
 
@@ -76,7 +77,7 @@ internal sealed class GrantIssuer(
             await RecordFailureAsync(grant, failure.Message);
             throw;
         }
-        var active = await RecordIssuedAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        var active = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
         return new IssueOutcome(active, credentials, Replayed: false);
     }
 
@@ -105,7 +106,7 @@ internal sealed class GrantIssuer(
             new { grantId, until = now.AddSeconds(durationSeconds) });
         if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
         var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
-        var current = await RecordIssuedAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
+        var current = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
         return new IssueOutcome(current, credentials, Replayed: false);
     }
 
@@ -151,6 +152,22 @@ internal sealed class GrantIssuer(
         scope.Complete();
     }
 
+    /// <summary>Credentials leave the service only once their AccessKeyId and audit event are committed.</summary>
+    private async Task<Grant> RecordIssuedOrWithholdAsync(Grant grant, IssuedCredentials credentials, string eventType, GrantStatus? moveTo)
+    {
+        try
+        {
+            return await RecordIssuedAsync(grant, credentials, eventType, moveTo);
+        }
+        catch (NpgsqlException failure)
+        {
+            logger.LogError("Credentials {AccessKeyId} for grant {GrantId} were minted but could not be recorded ({Error}); they are withheld",
+                credentials.AccessKeyId, grant.Id, failure.Message);
+            throw new StorageUnavailableException(
+                $"Credentials were minted but could not be recorded, so they are withheld; the grant's scheduled revocation denies them at {grant.ExpiresAt:O}. Retry with the same Idempotency-Key.");
+        }
+    }
+
     private async Task<Grant> RecordIssuedAsync(Grant grant, IssuedCredentials credentials, string eventType, GrantStatus? moveTo)
     {
         await using var connection = await database.OpenConnectionAsync();
@@ -160,8 +177,10 @@ internal sealed class GrantIssuer(
         await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, credentials.AccessKeyId, now, credentials.Expiration);
         if (moveTo is { } status && !await GrantStore.TryMoveAsync(connection, transaction, grant.Id, status))
         {
+            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.CredentialsWithheld, RevocationService.SystemActor,
+                new Dictionary<string, object?> { ["accessKeyId"] = credentials.AccessKeyId, ["why"] = "the grant ended while its credentials were minted" });
             await transaction.CommitAsync();
-            throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are already denied.");
+            throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are withheld and denied.");
         }
         await audit.AppendAsync(connection, transaction, grant.Id, eventType, grant.Requester, new Dictionary<string, object?>
         {

@@ -47,8 +47,15 @@ internal sealed class RevocationService(
         {
             grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
                     ?? throw new NotFoundException($"No grant {grantId} exists.");
-            if (GrantStatuses.IsRevoked(grant.Status) || grant.Status == GrantStatus.Failed)
+            if (GrantStatuses.IsRevoked(grant.Status))
             {
+                return grant.Status;
+            }
+            if (grant.Status == GrantStatus.Failed)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                // A timeout can hide a successful AssumeRole: deny the grant's tag anyway, at no cost if nothing was minted.
+                await ApplyDenyAsync(grant, cancellationToken);
                 return grant.Status;
             }
             // No check of the clock here: Hangfire may start this job a second before expiresAt, and skipping
@@ -172,8 +179,15 @@ internal sealed class RevocationService(
             });
         }
         await transaction.CommitAsync();
-        logger.Log(attempts >= options.CurrentValue.AlertAfterAttempts ? LogLevel.Critical : LogLevel.Warning,
-            "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} time(s): {Error}. Its session may still be live; retrying.",
-            grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        if (attempts >= options.CurrentValue.AlertAfterAttempts)
+        {
+            logger.LogCritical(
+                "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} times: {Error}. Its session may still be live; retrying.",
+                grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        }
+        else
+        {
+            logger.LogWarning("Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying", grant.Id, attempts, error);
+        }
     }
 }
