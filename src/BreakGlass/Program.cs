@@ -9,6 +9,7 @@ using BreakGlass.Jobs;
 using BreakGlass.Policy;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
+using BreakGlass.Tickets;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.Services
     .AddRevocationAws()
     .AddJobs(builder.Configuration)
     .AddGrants(builder.Configuration)
+    .AddTickets(builder.Configuration)
     .AddHealth();
 
 var app = builder.Build();

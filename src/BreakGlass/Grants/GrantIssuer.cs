@@ -8,6 +8,7 @@ using BreakGlass.Credentials;
 using BreakGlass.Errors;
 using BreakGlass.Policy;
 using BreakGlass.Revocation;
+using BreakGlass.Tickets;
 using Dapper;
 using Hangfire;
 using Npgsql;
@@ -23,6 +24,8 @@ internal sealed class GrantIssuer(
     AuditLog audit,
     IBackgroundJobClient jobs,
     StsCredentialIssuer sts,
+    TicketRequests tickets,
+    TicketOutbox ticketOutbox,
     TimeProvider time,
     ILogger<GrantIssuer> logger)
 {
@@ -47,6 +50,17 @@ internal sealed class GrantIssuer(
             throw;
         }
 
+        TicketPlan ticket;
+        try
+        {
+            ticket = await tickets.PlanAsync(request.Ticket, cancellationToken);
+        }
+        catch (TicketNotFoundException notFound)
+        {
+            await RecordDenialAsync(requester, request, notFound.Message, cancellationToken);
+            throw;
+        }
+
         var now = time.GetUtcNow();
         var window = TimeSpan.FromMinutes(request.DurationMinutes);
         var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds);
@@ -56,7 +70,7 @@ internal sealed class GrantIssuer(
 
         try
         {
-            await CommitGrantWithRevocationJobAsync(grant, durationSeconds, idempotencyKey, requestHash, cancellationToken);
+            await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, idempotencyKey, requestHash, cancellationToken);
         }
         catch (PostgresException conflict) when (conflict is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "idempotency_keys_pkey" })
         {
@@ -78,6 +92,7 @@ internal sealed class GrantIssuer(
             throw;
         }
         var active = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        await tickets.ProcessInlineAsync(grant.Id, ticket, cancellationToken);
         return new IssueOutcome(active, credentials, Replayed: false);
     }
 
@@ -111,7 +126,7 @@ internal sealed class GrantIssuer(
     }
 
     private async Task CommitGrantWithRevocationJobAsync(
-        Grant grant, int durationSeconds, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+        Grant grant, TicketPlan ticket, int durationSeconds, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
     {
         // Hangfire enlists in the ambient TransactionScope through the shared data source: the grant, its audit
         // event and its scheduled revocation commit together or not at all. A plain BeginTransaction() would not
@@ -143,8 +158,10 @@ internal sealed class GrantIssuer(
                 ["stsDurationSeconds"] = durationSeconds,
                 ["policyDecision"] = "allowed",
             });
+            await tickets.OpenAsync(connection, grant, ticket);
         }
         var jobId = jobs.Schedule<RevokeGrantJob>(job => job.RunAsync(grant.Id), grant.ExpiresAt);
+        tickets.ScheduleBackfill(grant.Id);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             await connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @Id", new { jobId, grant.Id });
@@ -188,6 +205,9 @@ internal sealed class GrantIssuer(
             ["credentialsExpireAt"] = credentials.Expiration,
             ["roleSessionName"] = AssumeRoleParameters.RoleSessionName(grant),
         });
+        await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id,
+            moveTo is null ? TicketOutbox.Keys.Reissued(credentials.AccessKeyId) : TicketOutbox.Keys.AccessGranted,
+            TicketMarkdown.CredentialsIssued(grant, credentials, tickets.GrantUrl(grant.Id), reissued: moveTo is null));
         var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
         await transaction.CommitAsync();
         logger.LogInformation("Glass broken: grant {GrantId} gives {Requester} {Role} until {ExpiresAt:O} (access key {AccessKeyId})",
@@ -204,6 +224,7 @@ internal sealed class GrantIssuer(
         {
             await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantFailed, "breakglass",
                 new Dictionary<string, object?> { ["error"] = error });
+            await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.IssueFailed, TicketMarkdown.IssueFailed(error));
         }
         await transaction.CommitAsync();
     }

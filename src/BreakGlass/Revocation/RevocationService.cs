@@ -2,6 +2,7 @@ using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using BreakGlass.Grants;
+using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,6 +17,7 @@ internal sealed class RevocationService(
     NpgsqlDataSource database,
     AuditLog audit,
     IamClient iam,
+    TicketOutbox tickets,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
     ILogger<RevocationService> logger)
@@ -89,6 +91,8 @@ internal sealed class RevocationService(
                     ["prunedGrants"] = outcome.PrunedGrantCount,
                     ["attempts"] = grant.RevocationAttempts + 1,
                 });
+                await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.Ended,
+                    TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor));
                 logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
             }
             await transaction.CommitAsync(cancellationToken);
@@ -177,6 +181,8 @@ internal sealed class RevocationService(
                 ["attempts"] = attempts,
                 ["error"] = error,
             });
+            await tickets.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.RevocationFailing,
+                TicketMarkdown.RevocationFailing(grant, attempts, error));
         }
         await transaction.CommitAsync();
         if (attempts >= options.CurrentValue.AlertAfterAttempts)
