@@ -38,10 +38,10 @@ internal sealed partial class TicketRequests(
             throw new InvalidRequestException("'ticket' must be a Linear issue identifier like OPS-123 or its https://linear.app/… URL.");
         if (!settings.IsConfigured)
             return new TicketPlan(reference, identifier, null, NotConfigured, budgetEndsAt);
-        if (identifier is null)
-            return new TicketPlan(null, null, null, null, budgetEndsAt);
         if (!gate.IsOpen(out var closed))
             return new TicketPlan(reference, identifier, null, closed, budgetEndsAt);
+        if (identifier is null)
+            return new TicketPlan(null, null, null, null, budgetEndsAt);
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(TimeSpan.FromMilliseconds(settings.RequestBudgetMilliseconds));
