@@ -161,7 +161,7 @@ internal sealed class GrantIssuer(
             await tickets.OpenAsync(connection, grant, ticket);
         }
         var jobId = jobs.Schedule<RevokeGrantJob>(job => job.RunAsync(grant.Id), grant.ExpiresAt);
-        tickets.ScheduleBackfill(grant.Id);
+        tickets.ScheduleBackfill(grant.Id, ticket);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             await connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @Id", new { jobId, grant.Id });

@@ -31,7 +31,8 @@ internal sealed partial class TicketActionProcessor(
 
     /// <summary>
     /// Carries out the grant's due actions until one fails, one is not due yet, or <paramref name="budget"/> runs out
-    /// (a failure is recorded with its next attempt, never thrown). Returns at once if another instance is at it.
+    /// (a failure is recorded with its next attempt, never thrown). With a budget (a request waiting), actions never
+    /// tried are due at once and another instance's hold on the grant is waited out; without, the grant is skipped.
     /// </summary>
     public async Task ProcessGrantAsync(Guid grantId, TimeSpan? budget, CancellationToken stoppingToken)
     {
@@ -40,10 +41,15 @@ internal sealed partial class TicketActionProcessor(
         if (budget is { } limit) deadline.CancelAfter(limit);
         await using var connection = await database.OpenConnectionAsync(stoppingToken);
         var lockKey = new { space = GrantLockSpace, key = grantId.ToString() };
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@space, hashtext(@key))", lockKey)) return;
+        while (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@space, hashtext(@key))", lockKey))
+        {
+            if (budget is null || deadline.IsCancellationRequested) return;
+            // A sweep that looked at this grant holds it for milliseconds; the request is worth the wait.
+            await Task.Delay(TimeSpan.FromMilliseconds(25), time, CancellationToken.None);
+        }
         try
         {
-            while (gate.IsOpen(out _) && await NextDueAsync(connection, grantId) is { } action)
+            while (gate.IsOpen(out _) && await NextDueAsync(connection, grantId, firstAttemptsNow: budget is not null) is { } action)
             {
                 if (!await CarryOutAsync(connection, action, deadline.Token, stoppingToken)) break;
             }
@@ -70,7 +76,7 @@ internal sealed partial class TicketActionProcessor(
     private sealed record Done : Outcome;
 
     /// <summary>The grant's first unfinished action, if it is due: later actions wait behind it, so comments follow the issue in order.</summary>
-    private async Task<DueAction?> NextDueAsync(NpgsqlConnection connection, Guid grantId)
+    private async Task<DueAction?> NextDueAsync(NpgsqlConnection connection, Guid grantId, bool firstAttemptsNow)
     {
         var head = await connection.QuerySingleOrDefaultAsync<DueAction>(
             """
@@ -82,7 +88,7 @@ internal sealed partial class TicketActionProcessor(
             LIMIT 1
             """,
             new { grantId });
-        return head is not null && head.NextAttemptAt <= time.GetUtcNow() ? head : null;
+        return head is not null && (head.NextAttemptAt <= time.GetUtcNow() || (firstAttemptsNow && head.Attempts == 0)) ? head : null;
     }
 
     private async Task<bool> CarryOutAsync(NpgsqlConnection connection, DueAction action, CancellationToken deadline, CancellationToken stoppingToken)
@@ -254,7 +260,8 @@ internal sealed partial class TicketActionProcessor(
                 new { error, issueAttempt = action.IsIssueAction ? 1 : 0, now, action.GrantId }, transaction);
             await transaction.CommitAsync();
         }
-        if (status == "failed_config" && action.Status != "failed_config")
+        // A refused key or permission is alerted once by the gate, for all actions at once.
+        if (status == "failed_config" && action.Status != "failed_config" && failure is { IsConfigurationProblem: false })
             LogNeedsOperator(action.Kind, action.GrantId, error, nextAttemptAt);
         else
             LogWillRetry(action.Kind, action.GrantId, attempts, error, nextAttemptAt);

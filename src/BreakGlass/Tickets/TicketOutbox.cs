@@ -33,20 +33,23 @@ internal sealed class TicketOutbox(TimeProvider time)
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string dedupeKey, string markdown) =>
         EnqueueAsync(connection, transaction, grantId, TicketActionKind.Comment, dedupeKey, markdown);
 
+    /// <param name="notBefore">When the sweeper may first take the action (default: at once).</param>
     internal async Task<bool> EnqueueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string kind, string dedupeKey, string? body)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string kind, string dedupeKey, string? body,
+        DateTimeOffset? notBefore = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dedupeKey);
         var now = time.GetUtcNow();
+        var nextAttemptAt = notBefore ?? now;
         // Linear takes client-chosen ids only as UUID v4; the id doubles as the comment's id in Linear.
         var rows = await connection.ExecuteAsync(
             """
             INSERT INTO ticket_actions (id, grant_id, kind, dedupe_key, body, next_attempt_at, created_at)
-            SELECT @id, @grantId, @kind, @dedupeKey, @body, @now, @now
+            SELECT @id, @grantId, @kind, @dedupeKey, @body, @nextAttemptAt, @now
             WHERE EXISTS (SELECT 1 FROM tickets WHERE grant_id = @grantId)
             ON CONFLICT (grant_id, kind, dedupe_key) DO NOTHING
             """,
-            new { id = Guid.NewGuid(), grantId, kind, dedupeKey, body, now },
+            new { id = Guid.NewGuid(), grantId, kind, dedupeKey, body, nextAttemptAt, now },
             transaction);
         return rows == 1;
     }

@@ -12,4 +12,8 @@ internal sealed record TicketPlan(
     string? Identifier,
     LinearIssue? LinkedIssue,
     string? PendingReason,
-    DateTimeOffset BudgetEndsAt);
+    DateTimeOffset BudgetEndsAt)
+{
+    /// <summary>When the background takes over what the request could not finish.</summary>
+    public DateTimeOffset BackgroundStartsAt => BudgetEndsAt.AddSeconds(1);
+}

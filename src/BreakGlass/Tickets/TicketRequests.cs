@@ -101,10 +101,11 @@ internal sealed partial class TicketRequests(
         else
         {
             var kind = plan.Identifier is null ? TicketActionKind.FileIssue : TicketActionKind.LinkIssue;
-            await outbox.EnqueueAsync(connection, null, grant.Id, kind, TicketOutbox.Keys.Issue, null);
+            await outbox.EnqueueAsync(connection, null, grant.Id, kind, TicketOutbox.Keys.Issue, null, plan.BackgroundStartsAt);
         }
+        // The request makes the first attempt itself; the sweeper leaves these alone until the budget is over.
         await outbox.EnqueueAsync(connection, null, grant.Id, TicketActionKind.Attachment, TicketOutbox.Keys.GrantLink,
-            publicUrl.Value.GrantUrl(grant.Id).AbsoluteUri);
+            publicUrl.Value.GrantUrl(grant.Id).AbsoluteUri, plan.BackgroundStartsAt);
     }
 
     public Uri GrantUrl(Guid grantId) => publicUrl.Value.GrantUrl(grantId);
@@ -113,9 +114,8 @@ internal sealed partial class TicketRequests(
     /// The fast path's safety net, scheduled in the grant's transaction: if this instance dies before the inline
     /// attempt, another instance carries the ticket actions out right after the budget.
     /// </summary>
-    public void ScheduleBackfill(Guid grantId) =>
-        jobs.Schedule<ProcessTicketActionsJob>(job => job.RunAsync(grantId),
-            TimeSpan.FromMilliseconds(linear.Value.RequestBudgetMilliseconds) + TimeSpan.FromSeconds(1));
+    public void ScheduleBackfill(Guid grantId, TicketPlan plan) =>
+        jobs.Schedule<ProcessTicketActionsJob>(job => job.RunAsync(grantId), plan.BackgroundStartsAt);
 
     /// <summary>Carries the grant's ticket actions out inline for what is left of the budget; never throws for Linear's sake.</summary>
     public async Task ProcessInlineAsync(Guid grantId, TicketPlan plan, CancellationToken cancellationToken)
