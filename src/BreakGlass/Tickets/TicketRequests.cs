@@ -26,6 +26,8 @@ internal sealed partial class TicketRequests(
     TimeProvider time,
     ILogger<TicketRequests> logger)
 {
+    public const string InvalidReference = "'ticket' must be a Linear issue identifier like OPS-123 or its https://linear.app/… URL.";
+
     public const string NotConfigured = "Linear is not configured (Linear:ApiKey, Linear:TeamId): the ticket waits until it is.";
 
     /// <exception cref="TicketNotFoundException">Linear answered that the named ticket does not exist.</exception>
@@ -35,7 +37,7 @@ internal sealed partial class TicketRequests(
         var budgetEndsAt = time.GetUtcNow().AddMilliseconds(settings.RequestBudgetMilliseconds);
         string? identifier = null;
         if (reference is not null && !LinearIssueReference.TryParse(reference, out identifier))
-            throw new InvalidRequestException("'ticket' must be a Linear issue identifier like OPS-123 or its https://linear.app/… URL.");
+            throw new InvalidRequestException(InvalidReference);
         if (!settings.IsConfigured)
             return new TicketPlan(reference, identifier, null, NotConfigured, budgetEndsAt);
         if (!gate.IsOpen(out var closed))
