@@ -54,14 +54,15 @@ internal sealed partial class TicketRequests(
             issue = await scope.ServiceProvider.GetRequiredService<LinearClient>().FindIssueAsync(identifier, budget.Token);
             gate.Answered();
         }
-        catch (LinearException failure)
-        {
-            gate.Observe(failure);
-            return new TicketPlan(reference, identifier, null, $"{failure.Message} The ticket is linked as soon as Linear answers.", budgetEndsAt);
-        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new TicketPlan(reference, identifier, null, BudgetExceeded(settings), budgetEndsAt);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // Whatever went wrong with Linear, the engineer gets access; only a clear "not found" refuses.
+            if (failure is LinearException linearFailure) gate.Observe(linearFailure);
+            return new TicketPlan(reference, identifier, null, $"{failure.Message} The ticket is linked as soon as Linear answers.", budgetEndsAt);
         }
         return issue is null
             ? throw new TicketNotFoundException(identifier)
