@@ -80,8 +80,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
 
         var problem = await response.ReadObjectAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("OPS-99999", (string?)problem["detail"]);
-        Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
-            "SELECT count(*) FROM grants WHERE requester = @engineer", ("engineer", engineer)));
+        Assert.Equal(0L, await Database.GrantCountAsync(fixture.Service, engineer));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE actor = @engineer AND event_type = 'grant.denied' AND data LIKE '%OPS-99999%'", ("engineer", engineer)));
     }
