@@ -34,6 +34,8 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Contains("> Payments API returns 500s, rolling back the | deploy", issue.Description);
         Assert.Contains("(90 min)", issue.Description);
         Assert.Contains($"({LinearServiceFixture.PublicUrl}/api/grants/{id})", issue.Description);
+        // The request's budget covers filing; the link back may follow a moment later from the outbox.
+        Assert.True(await TicketApi.EventuallyAsync(() => fixture.Linear.Attachments.Any(attachment => attachment.Issue.Id == issue.Id), TimeSpan.FromSeconds(30)));
         var link = Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == issue.Id);
         Assert.Equal($"{LinearServiceFixture.PublicUrl}/api/grants/{id}", link.Url);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
@@ -60,6 +62,10 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Equal(existing.Identifier, (string?)grant["ticket"]!["identifier"]);
         Assert.Equal(existing.Url, (string?)grant["ticket"]!["url"]);
         Assert.Equal(issuesBefore, fixture.Linear.Issues.Count);
+        // Linking is confirmed within the request's budget; the link back and the comment may follow from the outbox.
+        Assert.True(await TicketApi.EventuallyAsync(
+            () => fixture.Linear.Attachments.Any(attachment => attachment.Issue.Id == existing.Id) && fixture.CommentsOn(existing.Id).Count > 0,
+            TimeSpan.FromSeconds(30)));
         var link = Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == existing.Id);
         Assert.Equal($"{LinearServiceFixture.PublicUrl}/api/grants/{id}", link.Url);
         var comment = Assert.Single(fixture.CommentsOn(existing.Id));
