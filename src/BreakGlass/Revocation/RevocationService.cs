@@ -1,6 +1,7 @@
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
+using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed class RevocationService(
     NpgsqlDataSource database,
     AuditLog audit,
     IamClient iam,
+    EvidencePlanner evidence,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
     ILogger<RevocationService> logger)
@@ -82,6 +84,7 @@ internal sealed class RevocationService(
                     ["prunedGrants"] = outcome.PrunedGrantCount,
                     ["attempts"] = grant.RevocationAttempts + 1,
                 });
+                await evidence.PlanAsync(connection, transaction, grantId);
                 logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
             }
             await transaction.CommitAsync(cancellationToken);
