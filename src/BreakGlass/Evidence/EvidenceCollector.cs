@@ -23,6 +23,7 @@ internal sealed class EvidenceCollector(
     EvidenceSources sources,
     EvidenceRecorder recorder,
     IOptionsMonitor<EvidenceOptions> options,
+    TimeProvider time,
     ILogger<EvidenceCollector> logger)
 {
     // Namespaces pg_advisory_lock keys of this feature (revocation uses 7).
@@ -55,8 +56,9 @@ internal sealed class EvidenceCollector(
             var window = WindowOf(grant, await GrantStore.AccessKeyIdsAsync(connection, grantId));
             try
             {
+                var startedAt = time.GetUtcNow();
                 var records = await sources.ReadAsync(window, cancellationToken);
-                var report = await recorder.RecordPassAsync(connection, grant, pass, records, cancellationToken);
+                var report = await recorder.RecordPassAsync(connection, grant, pass, startedAt, records, cancellationToken);
                 logger.LogInformation(
                     "Evidence {Pass} pass for grant {GrantId}: {Events} events ({Critical} critical), {Completeness}, sha256 {Sha256}",
                     pass, grantId, report.Summary.TotalEvents, report.Summary.BySeverity[EvidenceSeverity.Critical], report.Completeness, report.Sha256);

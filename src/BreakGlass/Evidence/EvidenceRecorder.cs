@@ -18,24 +18,26 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
     public const string SystemActor = "breakglass";
     private const int InsertsPerBatch = 500;
 
+    /// <param name="startedAt">When the pass began asking the sources: what it found is the evidence as of then.</param>
     public async Task<EvidenceReport> RecordPassAsync(
-        NpgsqlConnection connection, Grant grant, EvidencePass pass, IReadOnlyList<CollectedRecord> records, CancellationToken cancellationToken)
+        NpgsqlConnection connection, Grant grant, EvidencePass pass, DateTimeOffset startedAt, IReadOnlyList<CollectedRecord> records,
+        CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var before = await connection.QuerySingleAsync<(string Completeness, string Sha256)>(
             "SELECT completeness, sha256 FROM evidence WHERE grant_id = @Id FOR UPDATE", new { grant.Id }, transaction);
-        var now = EvidenceHash.ToStoredPrecision(time.GetUtcNow());
-        var added = await InsertEventsAsync(connection, transaction, grant, records, now, cancellationToken);
+        var passAt = EvidenceHash.ToStoredPrecision(startedAt);
+        var added = await InsertEventsAsync(connection, transaction, grant, records, time.GetUtcNow(), cancellationToken);
         await connection.ExecuteAsync(
             """
             UPDATE evidence SET
-                first_pass_at = coalesce(first_pass_at, @now),
-                final_pass_at = CASE WHEN @final THEN coalesce(final_pass_at, @now) ELSE final_pass_at END,
+                first_pass_at = coalesce(first_pass_at, @passAt),
+                final_pass_at = CASE WHEN @final THEN coalesce(final_pass_at, @passAt) ELSE final_pass_at END,
                 completeness = CASE WHEN @final OR final_pass_at IS NOT NULL THEN 'complete' ELSE 'partial' END,
                 rules_version = @Version, attempts = 0, last_error = NULL, next_attempt_at = NULL
             WHERE grant_id = @Id
             """,
-            new { now, final = pass == EvidencePass.Final, rules.Version, grant.Id }, transaction);
+            new { passAt, final = pass == EvidencePass.Final, rules.Version, grant.Id }, transaction);
 
         var stored = (await EvidenceStore.LoadAsync(connection, transaction, grant.Id, rules.Version, cancellationToken))!;
         var report = stored with { Sha256 = EvidenceHash.Of(stored) };

@@ -124,6 +124,29 @@ public sealed class EvidenceCollectionTests(EvidenceFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task TheSweeperCollectsEvidenceWhoseJobsWereLost()
+    {
+        var role = fixture.TakeDedicatedRole();
+        using var engineer = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
+        var created = await (await engineer.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+        var session = SessionEvents.Spread((string)created["credentials"]!["accessKeyId"]!, 30,
+            DateTimeOffset.Parse((string)created["requestedAt"]!).ToUniversalTime(), DateTimeOffset.UtcNow);
+        await new LocalAwsTestClient(fixture.Front!.BaseUrl).SeedAsync(session);
+
+        await (await engineer.RevokeAsync(id)).ReadObjectAsync(HttpStatusCode.OK);
+        // Lose both scheduled passes the way a storage accident would: the sweeper alone must collect.
+        Assert.Equal(2, await Database.ExecuteAsync(fixture.ConnectionString,
+            "DELETE FROM hangfire.job WHERE invocationdata::text LIKE '%EvidencePassJob%' AND arguments::text LIKE @pattern", ("pattern", $"%{id}%")));
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+
+        var report = EvidenceApiClient.ToReport(await reviewer.WaitForEvidenceAsync(id, EvidenceCompleteness.Complete, UntilComplete));
+
+        Assert.Equal(SessionEvents.IdsOf(session).Order(StringComparer.Ordinal), report.Events.Select(item => item.EventId).Order(StringComparer.Ordinal));
+        Assert.Equal("AwaitingReview", (string?)(await reviewer.GetGrantAsync(id))["status"]);
+    }
+
+    [Fact]
     public async Task BeforeItsFirstPassAGrantsEvidenceIsNoneWithTheHashOfNothing()
     {
         using var engineer = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
@@ -161,16 +184,5 @@ public sealed class EvidenceCollectionTests(EvidenceFixture fixture) : IClassFix
         }
     }
 
-    private async Task<string[]> AuditTypesAsync(string grantId)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT event_type FROM audit_events WHERE grant_id = @id AND event_type LIKE 'evidence.%' ORDER BY sequence", connection);
-        command.Parameters.AddWithValue("id", Guid.Parse(grantId));
-        var types = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) types.Add(reader.GetString(0));
-        return types.ToArray();
-    }
+    private Task<string[]> AuditTypesAsync(string grantId) => RevokedGrants.EvidenceAuditTypesAsync(fixture.ConnectionString, Guid.Parse(grantId));
 }

@@ -29,6 +29,7 @@ internal sealed class EvidenceServices : IAsyncDisposable
     public EvidenceCollector Collector => _provider.GetRequiredService<EvidenceCollector>();
     public EvidenceStore Store => _provider.GetRequiredService<EvidenceStore>();
     public EvidencePlanner Planner => _provider.GetRequiredService<EvidencePlanner>();
+    public EvidenceSweeper Sweeper => _provider.GetRequiredService<EvidenceSweeper>();
 
     /// <param name="awsEndpoint">The LocalAws front (LookupEvents) and moto behind it (S3).</param>
     /// <param name="settings">Evidence settings, keys relative to the <c>Evidence</c> section (e.g. <c>S3:Bucket</c>).</param>
