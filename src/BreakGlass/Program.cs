@@ -3,6 +3,7 @@ using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Credentials;
 using BreakGlass.Errors;
+using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
@@ -28,6 +29,7 @@ builder.Services
     .AddJobs(builder.Configuration)
     .AddGrants(builder.Configuration)
     .AddTickets(builder.Configuration)
+    .AddEvidence(builder.Configuration)
     .AddHealth();
 
 var app = builder.Build();
@@ -52,5 +54,6 @@ app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
 app.MapGrants();
 app.MapAudit();
+app.MapEvidence();
 
 app.Run();

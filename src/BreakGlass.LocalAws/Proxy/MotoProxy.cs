@@ -96,7 +96,12 @@ internal sealed class MotoProxy(Uri motoEndpoint)
     private static HttpContent? ContentOf(HttpRequest request, byte[]? bufferedBody)
     {
         if (bufferedBody is not null) return new ByteArrayContent(bufferedBody);
-        if (request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any()) return null;
+        if (request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any())
+        {
+            // An empty body still carries its content headers (an S3 CreateBucket's Content-Type and
+            // Content-Length: 0), and the signature may cover them.
+            return request.ContentLength == 0 || request.ContentType is not null ? new ByteArrayContent([]) : null;
+        }
         var content = new StreamContent(request.Body);
         content.Headers.ContentLength = request.ContentLength;
         return content;

@@ -1,6 +1,7 @@
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
+using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Tickets;
 using Dapper;
@@ -18,6 +19,7 @@ internal sealed class RevocationService(
     AuditLog audit,
     IamClient iam,
     TicketOutbox tickets,
+    EvidencePlanner evidence,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
     ILogger<RevocationService> logger)
@@ -93,6 +95,7 @@ internal sealed class RevocationService(
                 });
                 await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.Ended,
                     TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor));
+                await evidence.PlanAsync(connection, transaction, grantId);
                 logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
             }
             await transaction.CommitAsync(cancellationToken);

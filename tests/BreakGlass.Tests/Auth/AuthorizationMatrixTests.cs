@@ -21,6 +21,7 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/grants", "requester,reviewer,auditor" },
         { "GET", AnyGrant, "requester,reviewer,auditor" },
         { "POST", AnyGrant + "/revoke", "requester,reviewer" },
+        { "GET", AnyGrant + "/evidence", "reviewer,auditor" },
         { "GET", "/api/audit/verify", "auditor" },
         { "GET", "/api/audit/grants", "auditor" },
     };

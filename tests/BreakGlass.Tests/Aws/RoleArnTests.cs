@@ -14,6 +14,14 @@ public sealed class RoleArnTests
     }
 
     [Theory]
+    [InlineData("arn:aws:iam::123456789012:role/BreakGlassAdmin", "123456789012")]
+    [InlineData("arn:aws-cn:iam::210987654321:role/breakglass/Admin", "210987654321")]
+    public void TheAccountIsTheFifthFieldOfTheRoleArn(string arn, string account)
+    {
+        Assert.Equal(account, RoleArn.AccountId(arn));
+    }
+
+    [Theory]
     [InlineData("BreakGlassAdmin")]
     [InlineData("arn:aws:iam::123456789012:user/alice")]
     [InlineData("arn:aws:sts::123456789012:assumed-role/BreakGlassAdmin/session")]
@@ -24,5 +32,6 @@ public sealed class RoleArnTests
     public void AnythingButARoleArnIsRejected(string arn)
     {
         Assert.Throws<FormatException>(() => RoleArn.RoleName(arn));
+        Assert.Throws<FormatException>(() => RoleArn.AccountId(arn));
     }
 }

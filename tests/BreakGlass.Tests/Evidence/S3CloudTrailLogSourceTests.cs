@@ -117,7 +117,7 @@ public sealed class S3CloudTrailLogSourceTests(MotoServer moto) : IClassFixture<
         return node;
     }
 
-    private static async Task PutLogFileAsync(IAmazonS3 s3, S3TrailLocation location, string region, string delivered, params JsonObject[] records)
+    internal static async Task PutLogFileAsync(IAmazonS3 s3, S3TrailLocation location, string region, string delivered, params JsonObject[] records)
     {
         var day = DateOnly.ParseExact(delivered[..8], "yyyyMMdd");
         foreach (var record in records)

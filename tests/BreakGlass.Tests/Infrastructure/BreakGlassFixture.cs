@@ -2,14 +2,16 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
+using BreakGlass.LocalAws;
 
 namespace BreakGlass.Tests.Infrastructure;
 
 /// <summary>
 /// One running BreakGlass per test class, wired to real components: its own PostgreSQL database, its own
 /// moto_server with signature and IAM policy enforcement on, and a throwaway IdP whose JWKS it trusts.
+/// A subclass may put the LocalAws front before moto, so every AWS call is recorded as a CloudTrail event.
 /// </summary>
-public sealed class BreakGlassFixture : IAsyncLifetime
+public class BreakGlassFixture : IAsyncLifetime
 {
     public const string AdminRole = "prod-admin";
     public const string TicketRole = "prod-billing";
@@ -29,6 +31,10 @@ public sealed class BreakGlassFixture : IAsyncLifetime
     internal MotoServer Moto { get; } = new();
     internal TestIdentityProvider Idp { get; } = new();
     internal AwsSandbox Aws { get; private set; } = null!;
+    /// <summary>The LocalAws front the service's AWS calls go through, when <see cref="LocalAwsFront"/> asks for one.</summary>
+    internal LocalAwsHost? Front { get; private set; }
+    /// <summary>Where AWS calls go: the front when there is one, else moto itself.</summary>
+    internal Uri AwsEndpoint => Front?.BaseUrl ?? Moto.Endpoint;
     internal string ConnectionString { get; private set; } = "";
     /// <summary>The newest instance: after a crash test restarts the service, the restarted one.</summary>
     internal BreakGlassProcess Service => _instances[^1];
@@ -39,6 +45,9 @@ public sealed class BreakGlassFixture : IAsyncLifetime
     /// <summary>Extra configuration for a subclass of tests (e.g. a shorter sweep).</summary>
     internal Dictionary<string, string> Overrides { get; } = new();
 
+    /// <summary>Settings of a LocalAws front to start before moto; null for none.</summary>
+    private protected virtual LocalAwsOptions? LocalAwsFront => null;
+
     public async Task InitializeAsync()
     {
         await Moto.InitializeAsync();
@@ -46,6 +55,7 @@ public sealed class BreakGlassFixture : IAsyncLifetime
         Aws = await AwsSandbox.CreateAsync(Moto,
             [$"prod-admin-{suffix}", $"prod-billing-{suffix}", .. Enumerable.Range(0, DedicatedRoleCount).Select(index => $"dedicated-{index}-{suffix}")]);
         await Moto.EnforceAuthenticationAsync();
+        if (LocalAwsFront is { } frontOptions) Front = await LocalAwsApp.StartAsync(0, Moto.Endpoint, frontOptions);
         ConnectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         await StartInstanceAsync();
     }
@@ -76,7 +86,7 @@ public sealed class BreakGlassFixture : IAsyncLifetime
             ["Revocation__SweepIntervalSeconds"] = "2",
             ["Policy__WindowCeilingMinutes"] = "240",
             ["RateLimits__GrantRequestsPerMinute"] = "30",
-            ["AWS_ENDPOINT_URL"] = Moto.Endpoint.ToString(),
+            ["AWS_ENDPOINT_URL"] = AwsEndpoint.ToString(),
             ["AWS_REGION"] = "us-east-1",
             ["AWS_ACCESS_KEY_ID"] = Aws.BrokerAccessKeyId,
             ["AWS_SECRET_ACCESS_KEY"] = Aws.BrokerSecretAccessKey,
@@ -129,6 +139,7 @@ public sealed class BreakGlassFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var instance in _instances) await instance.DisposeAsync();
+        if (Front is not null) await Front.DisposeAsync();
         await Moto.DisposeAsync();
     }
 }

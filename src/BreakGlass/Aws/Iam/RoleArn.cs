@@ -8,6 +8,15 @@ internal static class RoleArn
     /// </summary>
     public static string RoleName(string roleArn)
     {
+        var resource = Parts(roleArn)[5];
+        return resource[(resource.LastIndexOf('/') + 1)..];
+    }
+
+    /// <summary>The account the role belongs to: <c>arn:aws:iam::123456789012:role/Name</c> → <c>123456789012</c>.</summary>
+    public static string AccountId(string roleArn) => Parts(roleArn)[4];
+
+    private static string[] Parts(string roleArn)
+    {
         var parts = roleArn.Split(':', 6);
         if (parts is not ["arn", { Length: > 0 }, "iam", "", { Length: > 0 }, var resource]
             || !resource.StartsWith("role/", StringComparison.Ordinal)
@@ -15,6 +24,6 @@ internal static class RoleArn
         {
             throw new FormatException($"'{roleArn}' is not an IAM role ARN (arn:<partition>:iam::<account>:role/[path/]<name>).");
         }
-        return resource[(resource.LastIndexOf('/') + 1)..];
+        return parts;
     }
 }

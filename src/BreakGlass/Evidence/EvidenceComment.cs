@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+
+namespace BreakGlass.Evidence;
+
+/// <summary>The ticket comment posted when a grant's evidence is complete: the summary and the critical items, in markdown.</summary>
+internal static class EvidenceComment
+{
+    /// <summary>One evidence comment per grant, however often the final pass runs.</summary>
+    public const string DedupeKey = "evidence-complete";
+
+    /// <summary>Past this many, the critical items are counted rather than listed: the full list is in the review view.</summary>
+    public const int MaxListedCriticalItems = 25;
+
+    public static string Render(EvidenceReport report)
+    {
+        var summary = report.Summary;
+        var critical = summary.BySeverity.GetValueOrDefault(EvidenceSeverity.Critical);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"**Evidence collected** ({report.Completeness}): {summary.TotalEvents} CloudTrail event{Plural(summary.TotalEvents)} by this session, " +
+            $"**{critical} critical**. It is ready for review.");
+        text.AppendLine();
+        text.AppendLine("| | |");
+        text.AppendLine("|---|---|");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| By severity | {string.Join(", ", EvidenceSeverity.Ordered.Select(severity => $"{severity} {summary.BySeverity.GetValueOrDefault(severity)}"))} |");
+        if (summary.ByService.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| By service | {string.Join(", ", summary.ByService.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"`{Code(pair.Key)}` {pair.Value}"))} |");
+        }
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Failed calls | {summary.Errors} ({summary.AccessDenied} access denied) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Passes | first {When(report.FirstPassAt)}, final {When(report.FinalPassAt)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Evidence SHA-256 | `{report.Sha256}` |");
+        if (critical > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("**Critical actions**");
+            text.AppendLine();
+            foreach (var item in summary.CriticalItems.Take(MaxListedCriticalItems))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- `{Code(item)}`");
+            }
+            if (summary.CriticalItems.Count > MaxListedCriticalItems)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- … and {summary.CriticalItems.Count - MaxListedCriticalItems} more in the review view");
+            }
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Plural(int count) => count == 1 ? "" : "s";
+
+    private static string When(DateTimeOffset? instant) =>
+        instant?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "not run";
+
+    // Inside a code span nothing is markdown, so event names, reasons and resource text cannot format or link
+    // anything; only a backtick could end the span early.
+    private static string Code(string text) => text.Replace('`', '\'').ReplaceLineEndings(" ");
+}

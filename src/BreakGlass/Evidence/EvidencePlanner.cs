@@ -1,0 +1,76 @@
+using System.Text.Json;
+using BreakGlass.Evidence.Rules;
+using Dapper;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BreakGlass.Evidence;
+
+/// <summary>Plans a revoked grant's two collection passes.</summary>
+internal sealed class EvidencePlanner(
+    IBackgroundJobClient jobs,
+    SeverityRules rules,
+    IOptionsMonitor<EvidenceOptions> options,
+    TimeProvider time,
+    ILogger<EvidencePlanner> logger)
+{
+    internal static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Writes the plan in the caller's transaction, the one that moves the grant to Revoked, so a revoked grant
+    /// always has one: the sweeper runs whatever the plan says is due. The scheduled jobs are only the fast path.
+    /// </summary>
+    public async Task PlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId)
+    {
+        var plan = await InsertPlanAsync(connection, transaction, grantId, time.GetUtcNow());
+        if (plan is not { } due) return;
+        // Hangfire cannot join this NpgsqlTransaction, so the jobs are scheduled before it commits. A job that
+        // finds no committed plan does nothing, and if scheduling fails the sweeper still runs the passes.
+        try
+        {
+            jobs.Schedule<EvidencePassJob>(job => job.RunAsync(grantId, EvidencePass.First), due.FirstPass);
+            jobs.Schedule<EvidencePassJob>(job => job.RunAsync(grantId, EvidencePass.Final), due.FinalPass);
+        }
+        catch (BackgroundJobClientException failure)
+        {
+            logger.LogWarning("Evidence passes of grant {GrantId} not scheduled ({Error}); the sweeper will run them", grantId, failure.Message);
+        }
+    }
+
+    /// <summary>Plans revoked grants without a plan (revoked before evidence collection existed), due from when they ended.</summary>
+    public async Task<int> PlanMissingAsync(NpgsqlConnection connection)
+    {
+        var missing = (await connection.QueryAsync<(Guid Id, DateTimeOffset? EndedAt)>(
+            "SELECT id, ended_at FROM grants g WHERE status = 'Revoked' AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.grant_id = g.id)")).AsList();
+        foreach (var (grantId, endedAt) in missing)
+        {
+            await InsertPlanAsync(connection, null, grantId, endedAt ?? time.GetUtcNow());
+        }
+        return missing.Count;
+    }
+
+    private async Task<(DateTimeOffset FirstPass, DateTimeOffset FinalPass)?> InsertPlanAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, DateTimeOffset revokedAt)
+    {
+        var settings = options.CurrentValue;
+        revokedAt = EvidenceHash.ToStoredPrecision(revokedAt);
+        var firstPassDueAt = revokedAt.AddSeconds(settings.DeliveryDelaySeconds);
+        var finalPassDueAt = revokedAt.AddSeconds(settings.FinalPassDelaySeconds);
+        var planned = await connection.ExecuteAsync(
+            """
+            INSERT INTO evidence (grant_id, first_pass_due_at, final_pass_due_at, sha256, rules_version, summary)
+            VALUES (@grantId, @firstPassDueAt, @finalPassDueAt, @sha256, @rulesVersion, CAST(@summary AS jsonb))
+            ON CONFLICT (grant_id) DO NOTHING
+            """,
+            new
+            {
+                grantId, firstPassDueAt, finalPassDueAt,
+                sha256 = EvidenceHash.Compute(grantId, EvidenceCompleteness.None, null, null, []),
+                rulesVersion = rules.Version,
+                summary = JsonSerializer.Serialize(EvidenceSummaries.Of([]), SummaryJson),
+            },
+            transaction);
+        return planned == 1 ? (firstPassDueAt, finalPassDueAt) : null;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace BreakGlass.Evidence;
+
+/// <summary>What a grant's session did in AWS, as collected so far (EVIDENCE-CONTRACT.md).</summary>
+/// <param name="Completeness">"none" before the first pass, "partial" after it, "complete" after the final pass.</param>
+/// <param name="Events">Most severe first, then by time.</param>
+internal sealed record EvidenceReport(
+    Guid GrantId,
+    string Completeness,
+    DateTimeOffset? FirstPassAt,
+    DateTimeOffset? FinalPassAt,
+    DateTimeOffset? FinalPassDueAt,
+    string Sha256,
+    EvidenceSummary Summary,
+    IReadOnlyList<EvidenceEvent> Events,
+    int RulesVersion);
+
+/// <param name="CriticalItems">One line per critical event, by time: "time eventSource eventName (reasons)".</param>
+internal sealed record EvidenceSummary(
+    int TotalEvents,
+    IReadOnlyDictionary<string, int> ByService,
+    IReadOnlyDictionary<string, int> BySeverity,
+    int Errors,
+    int AccessDenied,
+    IReadOnlyList<string> CriticalItems);
+
+/// <summary>One CloudTrail event of the session: the raw record and what the severity rules made of it.</summary>
+internal sealed record EvidenceEvent(
+    string EventId,
+    DateTimeOffset EventTime,
+    string EventSource,
+    string EventName,
+    bool ReadOnly,
+    string Severity,
+    string? RuleId,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> Flags,
+    string? ErrorCode,
+    string? AwsRegion,
+    string? SourceIpAddress,
+    string? UserAgent,
+    string? AccessKeyId,
+    IReadOnlyList<string> Resources,
+    JsonElement Raw);

@@ -1,0 +1,30 @@
+using BreakGlass.Evidence.Rules;
+
+namespace BreakGlass.Evidence;
+
+/// <summary>Severities and flags as the evidence API and the database spell them.</summary>
+internal static class EvidenceSeverity
+{
+    public const string Critical = "critical";
+    public const string High = "high";
+    public const string Info = "info";
+
+    /// <summary>Most severe first.</summary>
+    public static readonly IReadOnlyList<string> Ordered = [Critical, High, Info];
+
+    public static string Name(Severity severity) => severity switch
+    {
+        Severity.Critical => Critical,
+        Severity.High => High,
+        _ => Info,
+    };
+
+    public static IReadOnlyList<string> FlagNames(EventFlags flags)
+    {
+        var names = new List<string>(3);
+        if (flags.HasFlag(EventFlags.Error)) names.Add("error");
+        if (flags.HasFlag(EventFlags.AccessDenied)) names.Add("accessDenied");
+        if (flags.HasFlag(EventFlags.TargetsBreakGlassRole)) names.Add("targetsBreakGlassRole");
+        return names;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Data;
+using System.Text.Json;
+using BreakGlass.Evidence.Rules;
+using Dapper;
+using Npgsql;
+
+namespace BreakGlass.Evidence;
+
+/// <summary>Reads a grant's evidence as one consistent snapshot.</summary>
+internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rules)
+{
+    /// <returns>Null when the grant does not exist.</returns>
+    public async Task<EvidenceReport?> LoadReportAsync(Guid grantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // One snapshot: a pass committing between the two reads must not pair new events with an old hash.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var report = await LoadAsync(connection, transaction, grantId, rules.Version, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return report;
+    }
+
+    internal static async Task<EvidenceReport?> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, int currentRulesVersion, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<EvidenceRow>(
+            """
+            SELECT g.id AS GrantId, e.grant_id IS NOT NULL AS Planned, e.completeness, e.first_pass_at AS FirstPassAt,
+                   e.final_pass_at AS FinalPassAt, e.final_pass_due_at AS FinalPassDueAt, e.sha256, e.rules_version AS RulesVersion
+            FROM grants g LEFT JOIN evidence e ON e.grant_id = g.id
+            WHERE g.id = @grantId
+            """,
+            new { grantId }, transaction);
+        if (row is null) return null;
+        if (!row.Planned)
+        {
+            return new EvidenceReport(grantId, EvidenceCompleteness.None, null, null, null,
+                EvidenceHash.Compute(grantId, EvidenceCompleteness.None, null, null, []), EvidenceSummaries.Of([]), [], currentRulesVersion);
+        }
+        var events = await EventsAsync(connection, transaction, grantId, cancellationToken);
+        return new EvidenceReport(grantId, row.Completeness!, row.FirstPassAt, row.FinalPassAt, row.FinalPassDueAt, row.Sha256!,
+            EvidenceSummaries.Of(events), events, row.RulesVersion!.Value);
+    }
+
+    /// <summary>Most severe first, then by time.</summary>
+    private static async Task<List<EvidenceEvent>> EventsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT event_id, event_time, event_source, event_name, read_only, severity, rule_id, reasons, flags,
+                   error_code, aws_region, source_ip, user_agent, access_key_id, resources, raw::text
+            FROM evidence_events
+            WHERE grant_id = $1
+            ORDER BY array_position(ARRAY['critical', 'high', 'info'], severity), event_time, event_id COLLATE "C"
+            """,
+            connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = grantId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<EvidenceEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var raw = JsonDocument.Parse(reader.GetString(15));
+            events.Add(new EvidenceEvent(
+                EventId: reader.GetString(0),
+                EventTime: new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
+                EventSource: reader.GetString(2),
+                EventName: reader.GetString(3),
+                ReadOnly: reader.GetBoolean(4),
+                Severity: reader.GetString(5),
+                RuleId: NullableString(reader, 6),
+                Reasons: reader.GetFieldValue<string[]>(7),
+                Flags: reader.GetFieldValue<string[]>(8),
+                ErrorCode: NullableString(reader, 9),
+                AwsRegion: NullableString(reader, 10),
+                SourceIpAddress: NullableString(reader, 11),
+                UserAgent: NullableString(reader, 12),
+                AccessKeyId: NullableString(reader, 13),
+                Resources: reader.GetFieldValue<string[]>(14),
+                Raw: raw.RootElement.Clone()));
+        }
+        return events;
+    }
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private sealed record EvidenceRow(
+        Guid GrantId, bool Planned, string? Completeness, DateTimeOffset? FirstPassAt, DateTimeOffset? FinalPassAt,
+        DateTimeOffset? FinalPassDueAt, string? Sha256, int? RulesVersion);
+}

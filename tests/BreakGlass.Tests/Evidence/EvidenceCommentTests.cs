@@ -1,0 +1,73 @@
+using System.Text.Json;
+using BreakGlass.Evidence;
+
+namespace BreakGlass.Tests.Evidence;
+
+public sealed class EvidenceCommentTests
+{
+    [Fact]
+    public void TheCommentGivesTheCountsTheHashAndEachCriticalAction()
+    {
+        var report = Report(
+            Event("2025-03-14T09:23:31Z", "iam.amazonaws.com", "AttachRolePolicy", "critical", ["Changes IAM users, keys, roles or policies"]),
+            Event("2025-03-14T09:20:00Z", "ec2.amazonaws.com", "DescribeInstances", "info", ["Reads without changing anything"], errorCode: "Client.UnauthorizedOperation", accessDenied: true),
+            Event("2025-03-14T09:21:00Z", "ec2.amazonaws.com", "TerminateInstances", "high", ["Deletes or terminates a resource"]));
+
+        var markdown = EvidenceComment.Render(report);
+
+        Assert.StartsWith("**Evidence collected** (complete): 3 CloudTrail events by this session, **1 critical**.", markdown, StringComparison.Ordinal);
+        Assert.Contains("| By severity | critical 1, high 1, info 1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| By service | `ec2.amazonaws.com` 2, `iam.amazonaws.com` 1 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Failed calls | 1 (1 access denied) |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| Evidence SHA-256 | `{report.Sha256}` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("- `2025-03-14T09:23:31Z iam.amazonaws.com AttachRolePolicy (Changes IAM users, keys, roles or policies)`", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("TerminateInstances", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PastTheLimitCriticalActionsAreCountedNotListed()
+    {
+        var events = Enumerable.Range(0, EvidenceComment.MaxListedCriticalItems + 7)
+            .Select(index => Event($"2025-03-14T09:{index:D2}:00Z", "kms.amazonaws.com", $"DisableKey{index}", "critical", ["Disables a KMS key"]))
+            .ToArray();
+
+        var markdown = EvidenceComment.Render(Report(events));
+
+        Assert.Equal(EvidenceComment.MaxListedCriticalItems, markdown.Split('\n').Count(line => line.StartsWith("- `", StringComparison.Ordinal)));
+        Assert.Contains("- … and 7 more in the review view", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TextFromCloudTrailCannotBreakOutOfItsCodeSpan()
+    {
+        var markdown = EvidenceComment.Render(Report(
+            Event("2025-03-14T09:23:31Z", "iam.amazonaws.com", "PutRolePolicy` [click](https://evil.example)\n# heading", "critical", ["x"])));
+
+        var item = markdown.Split('\n').Single(line => line.StartsWith("- `", StringComparison.Ordinal));
+        Assert.Equal(2, item.Count(character => character == '`'));
+        Assert.DoesNotContain("\n# heading", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EvidenceWithoutCriticalActionsHasNoCriticalSection()
+    {
+        var markdown = EvidenceComment.Render(Report(Event("2025-03-14T09:20:00Z", "s3.amazonaws.com", "ListBuckets", "info", ["Reads"])));
+
+        Assert.Contains("**0 critical**", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Critical actions", markdown, StringComparison.Ordinal);
+    }
+
+    private static EvidenceReport Report(params EvidenceEvent[] events)
+    {
+        var grantId = Guid.CreateVersion7();
+        var (first, final) = (DateTimeOffset.Parse("2025-03-14T09:45:00Z"), DateTimeOffset.Parse("2025-03-14T10:30:00Z"));
+        return new EvidenceReport(grantId, EvidenceCompleteness.Complete, first, final, final,
+            EvidenceHash.Compute(grantId, EvidenceCompleteness.Complete, first, final, events), EvidenceSummaries.Of(events), events, 1);
+    }
+
+    private static EvidenceEvent Event(
+        string time, string source, string name, string severity, string[] reasons, string? errorCode = null, bool accessDenied = false) =>
+        new(Guid.NewGuid().ToString(), DateTimeOffset.Parse(time), source, name, name.StartsWith("Describe", StringComparison.Ordinal), severity, "rule",
+            reasons, accessDenied ? ["error", "accessDenied"] : errorCode is null ? [] : ["error"], errorCode, "us-east-1", "198.51.100.23",
+            "aws-cli/2.15.30", "ASIA3EXAMPLEGRANT0001", [], JsonDocument.Parse("{}").RootElement);
+}

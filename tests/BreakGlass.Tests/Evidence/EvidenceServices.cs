@@ -1,0 +1,62 @@
+using Amazon;
+using Amazon.Runtime;
+using BreakGlass.Audit;
+using BreakGlass.Aws;
+using BreakGlass.Evidence;
+using BreakGlass.Jobs;
+using BreakGlass.Storage;
+using BreakGlass.Tickets;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BreakGlass.Tests.Evidence;
+
+/// <summary>
+/// The evidence feature as the service registers it, in this process: for driving passes directly (a re-run, the
+/// benchmark) against a real database and a real LocalAws front. Jobs it schedules go to Hangfire's tables and
+/// are never run here.
+/// </summary>
+internal sealed class EvidenceServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private EvidenceServices(ServiceProvider provider) => _provider = provider;
+
+    public NpgsqlDataSource Database => _provider.GetRequiredService<NpgsqlDataSource>();
+    public EvidenceCollector Collector => _provider.GetRequiredService<EvidenceCollector>();
+    public EvidenceStore Store => _provider.GetRequiredService<EvidenceStore>();
+    public EvidencePlanner Planner => _provider.GetRequiredService<EvidencePlanner>();
+    public EvidenceSweeper Sweeper => _provider.GetRequiredService<EvidenceSweeper>();
+
+    /// <param name="awsEndpoint">The LocalAws front (LookupEvents) and moto behind it (S3).</param>
+    /// <param name="settings">Evidence settings, keys relative to the <c>Evidence</c> section (e.g. <c>S3:Bucket</c>).</param>
+    public static async Task<EvidenceServices> StartAsync(
+        string connectionString, Uri awsEndpoint, IReadOnlyDictionary<string, string>? settings = null, bool migrate = false)
+    {
+        DapperSetup.Configure();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection((settings ?? new Dictionary<string, string>())
+                .Select(pair => KeyValuePair.Create<string, string?>($"{EvidenceOptions.Section}:{pair.Key}", pair.Value)))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(new AwsEnvironment(new BasicAWSCredentials("testing", "testing"), RegionEndpoint.USEast1, awsEndpoint));
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<TicketOutbox>();
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(
+            new PostgreSqlStorage(new HangfireConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()), JobsSetup.StorageOptions())));
+        services.AddEvidence(configuration);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        if (migrate) await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        return new EvidenceServices(provider);
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}
