@@ -8,6 +8,7 @@ using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
 using BreakGlass.Tickets;
@@ -30,6 +31,7 @@ builder.Services
     .AddGrants(builder.Configuration)
     .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
+    .AddReviews(builder.Configuration)
     .AddHealth();
 
 var app = builder.Build();
@@ -53,7 +55,9 @@ app.UseRateLimiter();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
 app.MapGrants();
+app.MapReviews();
 app.MapAudit();
+app.ScheduleReviewReminder();
 app.MapEvidence();
 
 app.Run();

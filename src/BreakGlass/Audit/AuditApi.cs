@@ -11,6 +11,8 @@ internal static class AuditApi
     {
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AppRoles.Auditor);
         audit.MapGet("/grants", RegisterAsync);
+        audit.MapGet("/grants/{id:guid}", ChainAsync);
+        audit.MapGet("/grants/{id:guid}/export", ExportAsync);
         audit.MapGet("/verify", VerifyAsync);
         return audit;
     }
@@ -49,6 +51,15 @@ internal static class AuditApi
         return wantsCsv
             ? TypedResults.Text(ExceptionRegister.ToCsv(result), "text/csv; charset=utf-8")
             : TypedResults.Ok(result);
+    }
+
+    private static async Task<Ok<GrantChain>> ChainAsync(Guid id, GrantChains chains, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await chains.LoadAsync(id, cancellationToken)).Chain);
+
+    private static async Task<FileContentHttpResult> ExportAsync(Guid id, GrantChains chains, CancellationToken cancellationToken)
+    {
+        var (chain, report) = await chains.LoadAsync(id, cancellationToken);
+        return TypedResults.File(EvidencePack.Build(chain, report), "application/zip", $"breakglass-{id}.zip");
     }
 
     private static async Task<Ok<ChainVerification>> VerifyAsync(AuditChainVerifier verifier, CancellationToken cancellationToken) =>

@@ -15,6 +15,7 @@ internal static class GrantsSetup
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<ExceptionRegister>();
+        services.AddSingleton<GrantChains>();
         services.AddSingleton<Eligibility>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantViews>();

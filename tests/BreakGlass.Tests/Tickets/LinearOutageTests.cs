@@ -48,12 +48,12 @@ public sealed class LinearOutageTests(LinearFixture fixture, ITestOutputHelper o
             Assert.Equal("filed", (string?)ticket["status"]);
             var issue = Assert.Single(fixture.IssuesFiledFor(id));
             Assert.Equal(issue.Identifier, (string?)ticket["identifier"]);
-            Assert.True(await TicketApi.EventuallyAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Backfill));
+            Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Backfill));
         }
         var linked = await client.WaitForTicketAsync(toLink, "linked", Backfill);
         Assert.Equal(existing.Identifier, (string?)linked["identifier"]);
         Assert.Empty(fixture.IssuesFiledFor(toLink));
-        Assert.True(await TicketApi.EventuallyAsync(() => fixture.CommentsOn(existing.Id).Count == 1, Backfill));
+        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(existing.Id).Count == 1, Backfill));
         Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == existing.Id);
     }
 
@@ -87,13 +87,13 @@ public sealed class LinearOutageTests(LinearFixture fixture, ITestOutputHelper o
         var grant = await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
         var id = (string)grant["id"]!;
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
-        Assert.True(await TicketApi.EventuallyAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Backfill));
+        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Backfill));
         fixture.Linear.DropAnswersAfterCommit(3);
 
         await (await client.RevokeAsync(id)).ReadObjectAsync(HttpStatusCode.OK);
 
-        Assert.True(await TicketApi.EventuallyAsync(() => fixture.CommentsOn(issue.Id).Count == 2, Backfill));
-        Assert.True(await TicketApi.EventuallyAsync(() => AllActionsDoneAsync(id), Backfill));
+        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 2, Backfill));
+        Assert.True(await Eventually.TrueAsync(() => AllActionsDoneAsync(id), Backfill));
         Assert.Equal(2, fixture.CommentsOn(issue.Id).Count);
     }
 

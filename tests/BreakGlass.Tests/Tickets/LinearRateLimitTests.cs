@@ -34,7 +34,7 @@ public sealed class LinearRateLimitTests(LinearFixture fixture, ITestOutputHelpe
             {
                 Assert.Equal("filed", (string?)(await client.WaitForTicketAsync(id, "filed", TimeSpan.FromSeconds(60)))["status"]);
                 var issue = Assert.Single(fixture.IssuesFiledFor(id));
-                Assert.True(await TicketApi.EventuallyAsync(() => fixture.CommentsOn(issue.Id).Count == 1, TimeSpan.FromSeconds(60)));
+                Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, TimeSpan.FromSeconds(60)));
             }
         }
         finally

@@ -16,19 +16,4 @@ internal static class TicketApi
             await Task.Delay(200);
         }
     }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or the timeout passes; returns whether it held.</summary>
-    public static Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout) =>
-        EventuallyAsync(() => Task.FromResult(condition()), timeout);
-
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(200);
-        }
-        return true;
-    }
 }

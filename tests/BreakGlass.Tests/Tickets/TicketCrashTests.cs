@@ -31,7 +31,7 @@ public sealed class TicketCrashTests(LinearFixture fixture) : IClassFixture<Line
             await using (var lockTickets = new NpgsqlCommand("LOCK TABLE tickets IN SHARE MODE", blocker, hold))
                 await lockTickets.ExecuteNonQueryAsync();
             await fixture.Linear.ComeBackAsync();
-            Assert.True(await TicketApi.EventuallyAsync(() => fixture.IssuesFiledFor(id).Count == 1, Patience), "the backfill reached Linear");
+            Assert.True(await Eventually.TrueAsync(() => fixture.IssuesFiledFor(id).Count == 1, Patience), "the backfill reached Linear");
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             Assert.Equal("pending", await Database.ScalarAsync<string>(fixture.Service.ConnectionString,
                 "SELECT status FROM tickets WHERE grant_id = @id", ("id", Guid.Parse(id))));
@@ -47,7 +47,7 @@ public sealed class TicketCrashTests(LinearFixture fixture) : IClassFixture<Line
         Assert.Equal("filed", (string?)ticket["status"]);
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
         Assert.Equal(issue.Identifier, (string?)ticket["identifier"]);
-        Assert.True(await TicketApi.EventuallyAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Patience));
+        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Patience));
         Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == issue.Id);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'ticket.filed'", ("id", Guid.Parse(id))));
