@@ -56,7 +56,7 @@ dotnet "$(bin BreakGlass.LocalAws)" --urls "http://127.0.0.1:$aws_port" --moto "
 wait_port "$aws_port"
 
 say "creating the broker user and the break-glass roles"
-moto_aws() { AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$moto_port" "$@"; }
+moto_aws() { AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$moto_port" "$@"; }
 moto_aws iam create-user --user-name breakglass-broker >/dev/null
 read -r broker_key broker_secret < <(moto_aws iam create-access-key --user-name breakglass-broker \
   --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
@@ -117,7 +117,7 @@ curl -s -X POST http://127.0.0.1:$port/api/grants \\
   -d '{"role":"prod-admin","durationMinutes":5,"reason":"Checkout is down: restarting the payment workers"}'
 
 2. Use the credentials against the local AWS emulator:
-export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port AWS_REGION=us-east-1
+export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=<accessKeyId> AWS_SECRET_ACCESS_KEY=<secretAccessKey> AWS_SESSION_TOKEN=<sessionToken>
 aws s3 mb s3://incident-scratch && aws s3 ls && aws iam list-roles --query 'Roles[].RoleName'
 

@@ -8,8 +8,10 @@ using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
+using BreakGlass.Tickets;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,7 +29,9 @@ builder.Services
     .AddRevocationAws()
     .AddJobs(builder.Configuration)
     .AddGrants(builder.Configuration)
+    .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
+    .AddReviews(builder.Configuration)
     .AddHealth();
 
 var app = builder.Build();
@@ -51,7 +55,9 @@ app.UseRateLimiter();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
 app.MapGrants();
+app.MapReviews();
 app.MapAudit();
+app.ScheduleReviewReminder();
 app.MapEvidence();
 
 app.Run();

@@ -1,4 +1,6 @@
 using BreakGlass.Auth;
+using BreakGlass.Errors;
+using BreakGlass.Grants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BreakGlass.Audit;
@@ -8,8 +10,56 @@ internal static class AuditApi
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AppRoles.Auditor);
+        audit.MapGet("/grants", RegisterAsync);
+        audit.MapGet("/grants/{id:guid}", ChainAsync);
+        audit.MapGet("/grants/{id:guid}/export", ExportAsync);
         audit.MapGet("/verify", VerifyAsync);
         return audit;
+    }
+
+    private static async Task<Results<Ok<RegisterPage>, ContentHttpResult>> RegisterAsync(
+        HttpRequest request,
+        ExceptionRegister register,
+        CancellationToken cancellationToken,
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        string? requester = null,
+        string? role = null,
+        string? status = null,
+        string? decision = null,
+        string? format = null,
+        int page = 1,
+        int pageSize = 100)
+    {
+        if (page < 1) throw new InvalidRequestException("page starts at 1.");
+        if (pageSize is < 1 or > 1000) throw new InvalidRequestException("pageSize must be between 1 and 1000.");
+        GrantStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            parsedStatus = Enum.TryParse<GrantStatus>(status, ignoreCase: true, out var known)
+                ? known
+                : throw new InvalidRequestException($"Unknown status '{status}'. Known: {string.Join(", ", Enum.GetNames<GrantStatus>())}.");
+        }
+        if (decision is not null && decision is not ("approved" or "flagged" or "none"))
+        {
+            throw new InvalidRequestException("decision must be approved, flagged or none.");
+        }
+        if (from is not null && to is not null && from >= to) throw new InvalidRequestException("from must be before to.");
+        var result = await register.QueryAsync(new RegisterFilter(from, to, requester, role, parsedStatus, decision, page, pageSize), cancellationToken);
+        var wantsCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+                       || request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+        return wantsCsv
+            ? TypedResults.Text(ExceptionRegister.ToCsv(result), "text/csv; charset=utf-8")
+            : TypedResults.Ok(result);
+    }
+
+    private static async Task<Ok<GrantChain>> ChainAsync(Guid id, GrantChains chains, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await chains.LoadAsync(id, cancellationToken)).Chain);
+
+    private static async Task<FileContentHttpResult> ExportAsync(Guid id, GrantChains chains, CancellationToken cancellationToken)
+    {
+        var (chain, report) = await chains.LoadAsync(id, cancellationToken);
+        return TypedResults.File(EvidencePack.Build(chain, report), "application/zip", $"breakglass-{id}.zip");
     }
 
     private static async Task<Ok<ChainVerification>> VerifyAsync(AuditChainVerifier verifier, CancellationToken cancellationToken) =>

@@ -7,6 +7,7 @@ internal static class AuditEventTypes
     public const string GrantIssued = "grant.issued";
     public const string GrantFailed = "grant.failed";
     public const string CredentialsReissued = "grant.credentials_reissued";
+    public const string CredentialsWithheld = "grant.credentials_withheld";
     public const string GrantEnding = "grant.ending";
     public const string GrantRevoked = "grant.revoked";
     public const string RevocationFailed = "grant.revocation_failed";

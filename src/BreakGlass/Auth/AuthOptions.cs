@@ -24,13 +24,28 @@ internal sealed class AuthOptions : IValidatableObject
         {
             yield return new ValidationResult("Set exactly one of Auth:Authority (OIDC discovery) or Auth:SigningKeysFile (a JWKS file).");
         }
-        if (!string.IsNullOrWhiteSpace(SigningKeysFile) && !File.Exists(SigningKeysFile))
+        if (!string.IsNullOrWhiteSpace(SigningKeysFile))
         {
-            yield return new ValidationResult($"Auth:SigningKeysFile '{SigningKeysFile}' does not exist.");
+            if (SigningKeysProblem(SigningKeysFile) is { } problem) yield return new ValidationResult(problem);
         }
         if (Groups.Requester.Length + Groups.Reviewer.Length + Groups.Auditor.Length == 0)
         {
             yield return new ValidationResult("Auth:Groups maps no IdP group to any role: nobody could use BreakGlass.");
+        }
+    }
+
+    private static string? SigningKeysProblem(string path)
+    {
+        if (!File.Exists(path)) return $"Auth:SigningKeysFile '{path}' does not exist.";
+        try
+        {
+            return new Microsoft.IdentityModel.Tokens.JsonWebKeySet(File.ReadAllText(path)).GetSigningKeys().Count == 0
+                ? $"Auth:SigningKeysFile '{path}' holds no signing key."
+                : null;
+        }
+        catch (ArgumentException invalid)
+        {
+            return $"Auth:SigningKeysFile '{path}' is not a JWKS document: {invalid.Message}";
         }
     }
 

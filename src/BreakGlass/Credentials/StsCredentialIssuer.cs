@@ -36,9 +36,10 @@ internal sealed class StsCredentialIssuer(IAmazonSecurityTokenService sts, ILogg
                 grant.Id, grant.RoleArn, exception.ErrorCode, exception.Message);
             throw new UpstreamException($"AWS STS refused to issue credentials for {grant.RoleArn}: {exception.ErrorCode}: {exception.Message}");
         }
-        catch (AmazonClientException exception)
+        catch (Exception exception) when (exception is AmazonClientException or HttpRequestException or IOException
+                                          || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning(exception, "Could not reach STS for grant {GrantId}", grant.Id);
+            logger.LogWarning("Could not reach STS for grant {GrantId}: {Error}", grant.Id, exception.Message);
             throw new UpstreamException($"AWS STS could not be reached: {exception.Message}");
         }
     }

@@ -37,3 +37,9 @@ internal sealed class UpstreamException(string detail) : DomainException("Upstre
 {
     public override int StatusCode => StatusCodes.Status502BadGateway;
 }
+
+/// <summary>PostgreSQL failed at a point where the honest account of what happened is known to the caller.</summary>
+internal sealed class StorageUnavailableException(string detail) : DomainException("Storage unavailable", detail)
+{
+    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+}

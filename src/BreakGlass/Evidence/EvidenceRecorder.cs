@@ -3,6 +3,7 @@ using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Evidence.Rules;
 using BreakGlass.Grants;
+using BreakGlass.Tickets;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -13,7 +14,7 @@ namespace BreakGlass.Evidence;
 /// Commits one pass: the new events, the pass time, the recomputed hash and summary, the grant's move and the
 /// audit event, all in one transaction, so the stored hash always matches the stored events.
 /// </summary>
-internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, TimeProvider time, IGrantTicketComments? ticketComments = null)
+internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, TimeProvider time, TicketOutbox tickets)
 {
     public const string SystemActor = "breakglass";
     private const int InsertsPerBatch = 500;
@@ -66,9 +67,9 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
                 ["rulesVersion"] = report.RulesVersion,
             });
         }
-        if (change == EvidenceAuditEvents.Complete && ticketComments is not null)
+        if (change == EvidenceAuditEvents.Complete)
         {
-            await ticketComments.EnqueueCommentAsync(connection, transaction, grant.Id, EvidenceComment.DedupeKey, EvidenceComment.Render(report));
+            await tickets.EnqueueCommentAsync(connection, transaction, grant.Id, EvidenceComment.DedupeKey, EvidenceComment.Render(report));
         }
         await transaction.CommitAsync(cancellationToken);
         return report;

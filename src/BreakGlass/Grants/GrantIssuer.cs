@@ -8,6 +8,7 @@ using BreakGlass.Credentials;
 using BreakGlass.Errors;
 using BreakGlass.Policy;
 using BreakGlass.Revocation;
+using BreakGlass.Tickets;
 using Dapper;
 using Hangfire;
 using Npgsql;
@@ -23,6 +24,8 @@ internal sealed class GrantIssuer(
     AuditLog audit,
     IBackgroundJobClient jobs,
     StsCredentialIssuer sts,
+    TicketRequests tickets,
+    TicketOutbox ticketOutbox,
     TimeProvider time,
     ILogger<GrantIssuer> logger)
 {
@@ -40,9 +43,21 @@ internal sealed class GrantIssuer(
         {
             role = eligibility.Check(caller, request.Role, request.DurationMinutes, request.Ticket);
         }
-        catch (PolicyDeniedException denied)
+        catch (DomainException refused)
         {
-            await RecordDenialAsync(requester, request, denied.Message, cancellationToken);
+            // Every refusal by the policy is part of the exception record, not only the 403s.
+            await RecordDenialAsync(requester, request, refused.Message, cancellationToken);
+            throw;
+        }
+
+        TicketPlan ticket;
+        try
+        {
+            ticket = await tickets.PlanAsync(request.Ticket, cancellationToken);
+        }
+        catch (TicketNotFoundException notFound)
+        {
+            await RecordDenialAsync(requester, request, notFound.Message, cancellationToken);
             throw;
         }
 
@@ -55,7 +70,7 @@ internal sealed class GrantIssuer(
 
         try
         {
-            await CommitGrantWithRevocationJobAsync(grant, durationSeconds, idempotencyKey, requestHash, cancellationToken);
+            await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, idempotencyKey, requestHash, cancellationToken);
         }
         catch (PostgresException conflict) when (conflict is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "idempotency_keys_pkey" })
         {
@@ -76,7 +91,8 @@ internal sealed class GrantIssuer(
             await RecordFailureAsync(grant, failure.Message);
             throw;
         }
-        var active = await RecordIssuedAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        var active = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        await tickets.ProcessInlineAsync(grant.Id, ticket, cancellationToken);
         return new IssueOutcome(active, credentials, Replayed: false);
     }
 
@@ -105,12 +121,12 @@ internal sealed class GrantIssuer(
             new { grantId, until = now.AddSeconds(durationSeconds) });
         if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
         var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
-        var current = await RecordIssuedAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
+        var current = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
         return new IssueOutcome(current, credentials, Replayed: false);
     }
 
     private async Task CommitGrantWithRevocationJobAsync(
-        Grant grant, int durationSeconds, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+        Grant grant, TicketPlan ticket, int durationSeconds, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
     {
         // Hangfire enlists in the ambient TransactionScope through the shared data source: the grant, its audit
         // event and its scheduled revocation commit together or not at all. A plain BeginTransaction() would not
@@ -142,13 +158,31 @@ internal sealed class GrantIssuer(
                 ["stsDurationSeconds"] = durationSeconds,
                 ["policyDecision"] = "allowed",
             });
+            await tickets.OpenAsync(connection, grant, ticket);
         }
         var jobId = jobs.Schedule<RevokeGrantJob>(job => job.RunAsync(grant.Id), grant.ExpiresAt);
+        tickets.ScheduleBackfill(grant.Id, ticket);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             await connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @Id", new { jobId, grant.Id });
         }
         scope.Complete();
+    }
+
+    /// <summary>Credentials leave the service only once their AccessKeyId and audit event are committed.</summary>
+    private async Task<Grant> RecordIssuedOrWithholdAsync(Grant grant, IssuedCredentials credentials, string eventType, GrantStatus? moveTo)
+    {
+        try
+        {
+            return await RecordIssuedAsync(grant, credentials, eventType, moveTo);
+        }
+        catch (NpgsqlException failure)
+        {
+            logger.LogError("Credentials {AccessKeyId} for grant {GrantId} were minted but could not be recorded ({Error}); they are withheld",
+                credentials.AccessKeyId, grant.Id, failure.Message);
+            throw new StorageUnavailableException(
+                $"Credentials were minted but could not be recorded, so they are withheld; the grant's scheduled revocation denies them at {grant.ExpiresAt:O}. Retry with the same Idempotency-Key.");
+        }
     }
 
     private async Task<Grant> RecordIssuedAsync(Grant grant, IssuedCredentials credentials, string eventType, GrantStatus? moveTo)
@@ -160,8 +194,10 @@ internal sealed class GrantIssuer(
         await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, credentials.AccessKeyId, now, credentials.Expiration);
         if (moveTo is { } status && !await GrantStore.TryMoveAsync(connection, transaction, grant.Id, status))
         {
+            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.CredentialsWithheld, RevocationService.SystemActor,
+                new Dictionary<string, object?> { ["accessKeyId"] = credentials.AccessKeyId, ["why"] = "the grant ended while its credentials were minted" });
             await transaction.CommitAsync();
-            throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are already denied.");
+            throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are withheld and denied.");
         }
         await audit.AppendAsync(connection, transaction, grant.Id, eventType, grant.Requester, new Dictionary<string, object?>
         {
@@ -169,6 +205,9 @@ internal sealed class GrantIssuer(
             ["credentialsExpireAt"] = credentials.Expiration,
             ["roleSessionName"] = AssumeRoleParameters.RoleSessionName(grant),
         });
+        await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id,
+            moveTo is null ? TicketOutbox.Keys.Reissued(credentials.AccessKeyId) : TicketOutbox.Keys.AccessGranted,
+            TicketMarkdown.CredentialsIssued(grant, credentials, tickets.GrantUrl(grant.Id), reissued: moveTo is null));
         var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
         await transaction.CommitAsync();
         logger.LogInformation("Glass broken: grant {GrantId} gives {Requester} {Role} until {ExpiresAt:O} (access key {AccessKeyId})",
@@ -185,6 +224,7 @@ internal sealed class GrantIssuer(
         {
             await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantFailed, "breakglass",
                 new Dictionary<string, object?> { ["error"] = error });
+            await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.IssueFailed, TicketMarkdown.IssueFailed(error));
         }
         await transaction.CommitAsync();
     }

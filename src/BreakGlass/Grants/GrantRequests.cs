@@ -1,4 +1,6 @@
 using BreakGlass.Errors;
+using BreakGlass.Tickets;
+using BreakGlass.Tickets.Linear;
 
 namespace BreakGlass.Grants;
 
@@ -17,6 +19,8 @@ internal sealed record CreateGrantRequest(string? Role, int? DurationMinutes, st
         if (reason.Length is < MinReasonLength or > MaxReasonLength)
             problems.Add($"'reason' is required: {MinReasonLength}-{MaxReasonLength} characters saying why you need access.");
         if (Ticket is { Length: > 300 }) problems.Add("'ticket' is too long: give an identifier like OPS-123 or the issue's URL.");
+        else if (!string.IsNullOrWhiteSpace(Ticket) && !LinearIssueReference.TryParse(Ticket, out _))
+            problems.Add(TicketRequests.InvalidReference);
         if (problems.Count > 0) throw new InvalidRequestException(string.Join(" ", problems));
         return new ValidCreateGrantRequest(Role!.Trim(), DurationMinutes!.Value, reason, string.IsNullOrWhiteSpace(Ticket) ? null : Ticket.Trim());
     }

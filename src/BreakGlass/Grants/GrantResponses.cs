@@ -23,12 +23,12 @@ internal sealed record GrantResponse(
     DateTimeOffset? EndedAt,
     string? EndedBy,
     string? EndReason,
-    TicketView? Ticket,
+    TicketView Ticket,
     IReadOnlyList<string> AccessKeyIds,
     string? LastRevocationError,
     CredentialsResponse? Credentials)
 {
-    public static GrantResponse From(Grant grant, IReadOnlyList<string> accessKeyIds, TicketView? ticket, IssuedCredentials? credentials = null) =>
+    public static GrantResponse From(Grant grant, IReadOnlyList<string> accessKeyIds, TicketView ticket, IssuedCredentials? credentials = null) =>
         new(grant.Id, grant.Status.ToString(), grant.Requester, grant.RoleName, grant.RoleArn, grant.Reason,
             grant.RequestedAt, grant.ExpiresAt, grant.EndedAt, grant.EndedBy, grant.EndReason, ticket, accessKeyIds,
             grant.LastRevocationError, credentials is null ? null : CredentialsResponse.From(credentials));

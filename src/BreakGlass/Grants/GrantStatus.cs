@@ -28,7 +28,8 @@ internal static class GrantStatuses
         [GrantStatus.Revoking] = [GrantStatus.Revoked, GrantStatus.RevocationFailed],
         [GrantStatus.RevocationFailed] = [GrantStatus.Revoked],
         [GrantStatus.Revoked] = [GrantStatus.CollectingEvidence],
-        [GrantStatus.CollectingEvidence] = [GrantStatus.AwaitingReview],
+        // A review may go ahead on partial evidence when the final pass is overdue (Review:FinalPassGraceMinutes).
+        [GrantStatus.CollectingEvidence] = [GrantStatus.AwaitingReview, GrantStatus.Approved, GrantStatus.Flagged],
         [GrantStatus.AwaitingReview] = [GrantStatus.Approved, GrantStatus.Flagged],
         [GrantStatus.Failed] = [],
         [GrantStatus.Approved] = [],

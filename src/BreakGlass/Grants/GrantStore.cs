@@ -6,7 +6,7 @@ namespace BreakGlass.Grants;
 /// <summary>SQL for grants. State changes are compare-and-set: they name the states they expect to move from.</summary>
 internal static class GrantStore
 {
-    private const string Columns =
+    internal const string Columns =
         """
         id, status, requester, role_name AS RoleName, role_arn AS RoleArn, reason, ticket_reference AS TicketReference,
         requested_at AS RequestedAt, expires_at AS ExpiresAt, credentials_expire_at AS CredentialsExpireAt,

@@ -1,4 +1,5 @@
 using BreakGlass.Credentials;
+using BreakGlass.Tickets;
 using Npgsql;
 
 namespace BreakGlass.Grants;
@@ -15,15 +16,14 @@ internal sealed class GrantViews(NpgsqlDataSource database)
     public async Task<GrantResponse> ViewAsync(Grant grant, IssuedCredentials? credentials, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return GrantResponse.From(grant, await GrantStore.AccessKeyIdsAsync(connection, grant.Id), TicketOf(grant), credentials);
+        var tickets = await TicketViews.ForAsync(connection, [grant]);
+        return GrantResponse.From(grant, await GrantStore.AccessKeyIdsAsync(connection, grant.Id), tickets[grant.Id], credentials);
     }
 
     public async Task<GrantResponse[]> ViewAllAsync(NpgsqlConnection connection, IReadOnlyList<Grant> grants, CancellationToken cancellationToken)
     {
         var keys = await GrantStore.AccessKeyIdsAsync(connection, grants.Select(grant => grant.Id).ToArray());
-        return grants.Select(grant => GrantResponse.From(grant, keys[grant.Id].ToList(), TicketOf(grant))).ToArray();
+        var tickets = await TicketViews.ForAsync(connection, grants);
+        return grants.Select(grant => GrantResponse.From(grant, keys[grant.Id].ToList(), tickets[grant.Id])).ToArray();
     }
-
-    private static TicketView? TicketOf(Grant grant) =>
-        grant.TicketReference is null ? null : new TicketView("pending", grant.TicketReference, null, null);
 }

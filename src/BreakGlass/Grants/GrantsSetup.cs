@@ -14,6 +14,8 @@ internal static class GrantsSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<ExceptionRegister>();
+        services.AddSingleton<GrantChains>();
         services.AddSingleton<Eligibility>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantViews>();

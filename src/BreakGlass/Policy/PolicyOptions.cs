@@ -30,7 +30,7 @@ internal sealed partial class PolicyOptions : IValidatableObject
             if (!RoleNamePattern().IsMatch(role.Name))
                 yield return new ValidationResult($"Roles:{index}:Name '{role.Name}' must be 1-64 letters, digits, '-' or '_'.");
             if (!RoleArnPattern().IsMatch(role.RoleArn))
-                yield return new ValidationResult($"Roles:{index}:RoleArn '{role.RoleArn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>).");
+                yield return new ValidationResult($"Roles:{index}:RoleArn '{role.RoleArn}' is not an IAM role ARN in the aws partition (arn:aws:iam::<account>:role/<name>); other partitions are not supported.");
             if (role.MaxDurationMinutes < 1 || role.MaxDurationMinutes > WindowCeilingMinutes)
                 yield return new ValidationResult($"Roles:{index}:MaxDurationMinutes must be between 1 and {WindowCeilingMinutes} (Policy:WindowCeilingMinutes).");
             if (role.AllowedGroups.Length == 0)
@@ -43,6 +43,6 @@ internal sealed partial class PolicyOptions : IValidatableObject
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex RoleNamePattern();
 
-    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
+    [GeneratedRegex(@"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
     private static partial Regex RoleArnPattern();
 }

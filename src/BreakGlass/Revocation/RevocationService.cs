@@ -3,6 +3,7 @@ using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
+using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -17,6 +18,7 @@ internal sealed class RevocationService(
     NpgsqlDataSource database,
     AuditLog audit,
     IamClient iam,
+    TicketOutbox tickets,
     EvidencePlanner evidence,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
@@ -49,8 +51,15 @@ internal sealed class RevocationService(
         {
             grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
                     ?? throw new NotFoundException($"No grant {grantId} exists.");
-            if (GrantStatuses.IsRevoked(grant.Status) || grant.Status == GrantStatus.Failed)
+            if (GrantStatuses.IsRevoked(grant.Status))
             {
+                return grant.Status;
+            }
+            if (grant.Status == GrantStatus.Failed)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                // A timeout can hide a successful AssumeRole: deny the grant's tag anyway, at no cost if nothing was minted.
+                await ApplyDenyAsync(grant, cancellationToken);
                 return grant.Status;
             }
             // No check of the clock here: Hangfire may start this job a second before expiresAt, and skipping
@@ -84,6 +93,8 @@ internal sealed class RevocationService(
                     ["prunedGrants"] = outcome.PrunedGrantCount,
                     ["attempts"] = grant.RevocationAttempts + 1,
                 });
+                await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.Ended,
+                    TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor));
                 await evidence.PlanAsync(connection, transaction, grantId);
                 logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
             }
@@ -173,10 +184,19 @@ internal sealed class RevocationService(
                 ["attempts"] = attempts,
                 ["error"] = error,
             });
+            await tickets.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.RevocationFailing,
+                TicketMarkdown.RevocationFailing(grant, attempts, error));
         }
         await transaction.CommitAsync();
-        logger.Log(attempts >= options.CurrentValue.AlertAfterAttempts ? LogLevel.Critical : LogLevel.Warning,
-            "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} time(s): {Error}. Its session may still be live; retrying.",
-            grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        if (attempts >= options.CurrentValue.AlertAfterAttempts)
+        {
+            logger.LogCritical(
+                "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} times: {Error}. Its session may still be live; retrying.",
+                grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        }
+        else
+        {
+            logger.LogWarning("Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying", grant.Id, attempts, error);
+        }
     }
 }

@@ -12,6 +12,7 @@ internal sealed class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
     IOptionsMonitor<RevocationOptions> options,
+    TimeProvider time,
     ILogger<RevocationSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,10 +39,10 @@ internal sealed class RevocationSweeper(
             due = (await connection.QueryAsync<Guid>(
                 """
                 SELECT id FROM grants
-                WHERE (status IN ('Issuing', 'Active') AND expires_at <= now())
+                WHERE (status IN ('Issuing', 'Active') AND expires_at <= @now)
                    OR status IN ('Revoking', 'RevocationFailed')
                 ORDER BY expires_at
-                """)).AsList();
+                """, new { now = time.GetUtcNow() })).AsList();
         }
         foreach (var grantId in due)
         {

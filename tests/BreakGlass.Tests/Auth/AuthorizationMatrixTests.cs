@@ -23,6 +23,11 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "POST", AnyGrant + "/revoke", "requester,reviewer" },
         { "GET", AnyGrant + "/evidence", "reviewer,auditor" },
         { "GET", "/api/audit/verify", "auditor" },
+        { "GET", "/api/audit/grants", "auditor" },
+        { "GET", "/api/audit/grants/0198c0de-0000-7000-8000-000000000001", "auditor" },
+        { "GET", "/api/audit/grants/0198c0de-0000-7000-8000-000000000001/export", "auditor" },
+        { "GET", "/api/reviews", "reviewer" },
+        { "POST", "/api/reviews/0198c0de-0000-7000-8000-000000000001/decision", "reviewer" },
     };
 
     public static IEnumerable<object[]> BadTokens =>
@@ -142,6 +147,7 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
     {
         "GET" => client.GetAsync(path),
         _ when path.EndsWith("/revoke", StringComparison.Ordinal) => client.PostAsJsonAsync(path, new { reason = "authorization matrix" }),
+        _ when path.EndsWith("/decision", StringComparison.Ordinal) => client.PostAsJsonAsync(path, new { decision = "approved", notes = "matrix", evidenceSha256 = new string('0', 64) }),
         _ when path == "/api/grants" => client.BreakGlassAsync(BreakGlassFixture.AdminRole, reason: "authorization matrix test"),
         _ => client.PostAsync(path, null),
     };

@@ -49,7 +49,7 @@ internal static class MotoIam
         return (Value(user, "Arn"), new BasicAWSCredentials(Value(key, "AccessKeyId"), Value(key, "SecretAccessKey")));
     }
 
-    private static async Task<XDocument> QueryAsync(AwsEnvironment aws, string action, params (string Name, string Value)[] parameters)
+    public static async Task<XDocument> QueryAsync(AwsEnvironment aws, string action, params (string Name, string Value)[] parameters)
     {
         using var http = new HttpClient(IamClient.SigningHandler(aws, new SocketsHttpHandler()));
         var form = parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))
@@ -61,6 +61,6 @@ internal static class MotoIam
         return XDocument.Parse(body);
     }
 
-    private static string Value(XDocument response, string name) =>
+    public static string Value(XDocument response, string name) =>
         response.Descendants().First(e => e.Name.LocalName == name).Value;
 }

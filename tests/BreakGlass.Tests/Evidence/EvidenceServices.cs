@@ -5,6 +5,7 @@ using BreakGlass.Aws;
 using BreakGlass.Evidence;
 using BreakGlass.Jobs;
 using BreakGlass.Storage;
+using BreakGlass.Tickets;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +48,7 @@ internal sealed class EvidenceServices : IAsyncDisposable
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(new AwsEnvironment(new BasicAWSCredentials("testing", "testing"), RegionEndpoint.USEast1, awsEndpoint));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<TicketOutbox>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(
             new PostgreSqlStorage(new HangfireConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()), JobsSetup.StorageOptions())));

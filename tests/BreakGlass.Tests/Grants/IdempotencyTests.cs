@@ -1,6 +1,5 @@
 using System.Net;
 using BreakGlass.Tests.Infrastructure;
-using Npgsql;
 
 namespace BreakGlass.Tests.Grants;
 
@@ -18,7 +17,7 @@ public sealed class IdempotencyTests(BreakGlassFixture fixture) : IClassFixture<
 
         Assert.Equal((string?)first["id"], (string?)retry["id"]);
         Assert.NotNull(retry["credentials"]);
-        Assert.Equal(1, await GrantCountAsync(engineer));
+        Assert.Equal(1, await Database.GrantCountAsync(fixture, engineer));
     }
 
     [Fact]
@@ -30,7 +29,7 @@ public sealed class IdempotencyTests(BreakGlassFixture fixture) : IClassFixture<
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.BreakGlassAsync(BreakGlassFixture.AdminRole, idempotencyKey: key)));
 
-        Assert.Equal(1, await GrantCountAsync(engineer));
+        Assert.Equal(1, await Database.GrantCountAsync(fixture, engineer));
         var ids = new HashSet<string>();
         foreach (var response in responses)
         {
@@ -52,7 +51,7 @@ public sealed class IdempotencyTests(BreakGlassFixture fixture) : IClassFixture<
         var response = await client.BreakGlassAsync(BreakGlassFixture.AdminRole, minutes: 45, idempotencyKey: key);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal(1, await GrantCountAsync(engineer));
+        Assert.Equal(1, await Database.GrantCountAsync(fixture, engineer));
     }
 
     [Fact]
@@ -81,14 +80,5 @@ public sealed class IdempotencyTests(BreakGlassFixture fixture) : IClassFixture<
         Assert.Equal((string?)first["id"], (string?)retry["id"]);
         Assert.Equal("Revoked", (string?)retry["status"]);
         Assert.Null(retry["credentials"]);
-    }
-
-    private async Task<long> GrantCountAsync(string requester)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM grants WHERE requester = @requester", connection);
-        command.Parameters.AddWithValue("requester", requester);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

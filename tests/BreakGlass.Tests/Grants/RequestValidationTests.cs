@@ -36,7 +36,7 @@ public sealed class RequestValidationTests(BreakGlassFixture fixture) : IClassFi
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Contains(expectedDetail, problem.ToJsonString().Replace("\\u0027", "'"));
         Assert.NotNull(problem["traceId"]);
-        Assert.Equal(0, await GrantCountAsync(engineer));
+        Assert.Equal(0, await Database.GrantCountAsync(fixture, engineer));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class RequestValidationTests(BreakGlassFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("None of your groups", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0, await GrantCountAsync(engineer));
+        Assert.Equal(0, await Database.GrantCountAsync(fixture, engineer));
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
@@ -98,14 +98,5 @@ public sealed class RequestValidationTests(BreakGlassFixture fixture) : IClassFi
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.BadRequest, (await other.BreakGlassAsync("nope")).StatusCode);
-    }
-
-    private async Task<long> GrantCountAsync(string requester)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM grants WHERE requester = @requester", connection);
-        command.Parameters.AddWithValue("requester", requester);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

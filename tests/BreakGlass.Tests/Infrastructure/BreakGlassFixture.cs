@@ -136,7 +136,7 @@ public class BreakGlassFixture : IAsyncLifetime
     internal AmazonSecurityTokenServiceClient StsAs(AWSCredentials credentials) =>
         new(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = Moto.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var instance in _instances) await instance.DisposeAsync();
         if (Front is not null) await Front.DisposeAsync();

@@ -22,4 +22,7 @@ internal static class Database
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await command.ExecuteNonQueryAsync();
     }
+
+    public static Task<long> GrantCountAsync(BreakGlassFixture fixture, string requester) =>
+        ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM grants WHERE requester = @requester", ("requester", requester));
 }

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Transactions;
-using BreakGlass.Jobs;
 using BreakGlass.Tests.Grants;
 using BreakGlass.Tests.Infrastructure;
 using Hangfire;
-using Hangfire.PostgreSql;
 using Npgsql;
 
 namespace BreakGlass.Tests.Jobs;
@@ -104,9 +102,7 @@ public sealed class AtomicSchedulingTests(BreakGlassFixture fixture) : IClassFix
     private async Task<(NpgsqlDataSource DataSource, BackgroundJobClient Jobs)> HangfireOverSharedDataSourceAsync()
     {
         await Database.ExecuteAsync(fixture.ConnectionString, "CREATE TABLE IF NOT EXISTS scope_markers (id uuid PRIMARY KEY)");
-        var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
-        var storage = new PostgreSqlStorage(new HangfireConnectionFactory(dataSource), JobsSetup.StorageOptions());
-        return (dataSource, new BackgroundJobClient(storage));
+        return HangfireClients.For(fixture.ConnectionString);
     }
 
     private Task<long> JobsMentioningAsync(Guid marker) =>

@@ -22,5 +22,11 @@ internal sealed class LinearOptions
     /// <summary>How long one HTTP attempt may take before it counts as a transient failure.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a grant request may wait for Linear (looking up a named ticket, filing or linking); past it the
+    /// grant is issued with its ticket pending and a job finishes the work.
+    /// </summary>
+    public int RequestBudgetMilliseconds { get; set; } = 2000;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(TeamId);
 }

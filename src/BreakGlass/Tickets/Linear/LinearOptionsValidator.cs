@@ -17,6 +17,8 @@ internal sealed class LinearOptionsValidator : IValidateOptions<LinearOptions>
             failures.Add("Linear:Labels must not contain empty names.");
         if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(2))
             failures.Add("Linear:RequestTimeout must be between 0 and 2 minutes.");
+        if (options.RequestBudgetMilliseconds is < 0 or > 30_000)
+            failures.Add("Linear:RequestBudgetMilliseconds must be between 0 and 30000 (an engineer is waiting).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

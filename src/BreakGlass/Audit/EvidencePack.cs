@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BreakGlass.Evidence;
+
+namespace BreakGlass.Audit;
+
+/// <summary>
+/// A grant's evidence pack: the full chain, its audit events, the raw CloudTrail events, a CSV timeline, a
+/// human-readable report, and a MANIFEST.sha256 that <c>sha256sum -c</c> verifies.
+/// </summary>
+internal static class EvidencePack
+{
+    public const string ManifestName = "MANIFEST.sha256";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static byte[] Build(GrantChain chain, EvidenceReport report)
+    {
+        var files = new List<(string Name, byte[] Content)>
+        {
+            ("grant.json", Utf8(JsonSerializer.Serialize(chain, Json))),
+            ("audit-events.json", Utf8(JsonSerializer.Serialize(chain.AuditEvents, Json))),
+            ("cloudtrail-events.jsonl", Utf8(string.Concat(report.Events.OrderBy(e => e.EventTime).ThenBy(e => e.EventId, StringComparer.Ordinal)
+                .Select(e => e.Raw.GetRawText() + "\n")))),
+            ("timeline.csv", Utf8(Timeline(chain, report))),
+            ("report.html", Utf8(EvidencePackReport.Render(chain, report))),
+        };
+        var manifest = string.Concat(files.Select(file => $"{Convert.ToHexStringLower(SHA256.HashData(file.Content))}  {file.Name}\n"));
+        files.Add((ManifestName, Utf8(manifest)));
+
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            // Fixed entry times: the same evidence always gives the same pack.
+            var stamp = chain.Grant.RequestedAt;
+            foreach (var (name, content) in files)
+            {
+                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                entry.LastWriteTime = stamp;
+                using var stream = entry.Open();
+                stream.Write(content);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    private static string Timeline(GrantChain chain, EvidenceReport report)
+    {
+        var rows = chain.AuditEvents
+            .Select(e => (Time: e.OccurredAt, Row: (IReadOnlyList<string?>)
+                [Stamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", e.Data.GetRawText()]))
+            .Concat(report.Events.Select(e => (Time: e.EventTime, Row: (IReadOnlyList<string?>)
+                [Stamp(e.EventTime), "cloudtrail", e.AccessKeyId, $"{e.EventSource}:{e.EventName}", e.Severity, e.ErrorCode,
+                 string.Join("; ", e.Reasons.Concat(e.Resources))])))
+            .OrderBy(row => row.Time)
+            .Select(row => row.Row);
+        return Csv.Write(["time", "source", "actor", "event", "severity", "error", "detail"], rows);
+    }
+
+    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}

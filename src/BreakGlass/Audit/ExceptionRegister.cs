@@ -1,0 +1,71 @@
+using System.Globalization;
+using BreakGlass.Grants;
+using Dapper;
+using Npgsql;
+
+namespace BreakGlass.Audit;
+
+internal sealed record RegisterFilter(
+    DateTimeOffset? From, DateTimeOffset? To, string? Requester, string? Role, GrantStatus? Status, string? Decision, int Page, int PageSize);
+
+internal sealed record ReviewView(string Decision, string Reviewer, DateTimeOffset DecidedAt, string? Notes, string EvidenceSha256);
+
+internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review);
+
+internal sealed record RegisterPage(int Page, int PageSize, long Total, IReadOnlyList<RegisterEntry> Items);
+
+/// <summary>The exception register: every break-glass grant, filtered and paged, as JSON or CSV.</summary>
+internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews views)
+{
+    private const string Where =
+        """
+        WHERE (@From::timestamptz IS NULL OR g.requested_at >= @From)
+          AND (@To::timestamptz IS NULL OR g.requested_at < @To)
+          AND (@Requester::text IS NULL OR g.requester = lower(@Requester))
+          AND (@Role::text IS NULL OR lower(g.role_name) = lower(@Role))
+          AND (@Status::text IS NULL OR g.status = @Status)
+          AND (@Decision::text IS NULL OR (@Decision = 'none' AND r.grant_id IS NULL) OR r.decision = @Decision)
+        """;
+
+    public async Task<RegisterPage> QueryAsync(RegisterFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var parameters = new
+        {
+            filter.From, filter.To, filter.Requester, filter.Role, Status = filter.Status?.ToString(), filter.Decision,
+            Limit = filter.PageSize, Offset = (filter.Page - 1) * filter.PageSize,
+        };
+        var total = await connection.ExecuteScalarAsync<long>(
+            $"SELECT count(*) FROM grants g LEFT JOIN reviews r ON r.grant_id = g.id {Where}", parameters);
+        var grants = (await connection.QueryAsync<Grant>(
+            $"""
+             SELECT {GrantStore.Columns}
+             FROM grants g LEFT JOIN reviews r ON r.grant_id = g.id {Where}
+             ORDER BY g.requested_at DESC, g.id LIMIT @Limit OFFSET @Offset
+             """, parameters)).AsList();
+        var reviews = (await connection.QueryAsync<(Guid GrantId, string Decision, string Reviewer, DateTimeOffset DecidedAt, string? Notes, string EvidenceSha256)>(
+                "SELECT grant_id, decision, reviewer, decided_at, notes, evidence_sha256 FROM reviews WHERE grant_id = ANY(@ids)",
+                new { ids = grants.Select(grant => grant.Id).ToArray() }))
+            .ToDictionary(row => row.GrantId, row => new ReviewView(row.Decision, row.Reviewer, row.DecidedAt, row.Notes, row.EvidenceSha256));
+        var items = (await views.ViewAllAsync(connection, grants, cancellationToken)).Select(view => new RegisterEntry(view, reviews.GetValueOrDefault(view.Id))).ToList();
+        return new RegisterPage(filter.Page, filter.PageSize, total, items);
+    }
+
+    public static readonly string[] CsvHeader =
+    [
+        "grant_id", "status", "requester", "role", "role_arn", "reason", "requested_at", "expires_at", "ended_at", "ended_by",
+        "end_reason", "ticket", "ticket_url", "access_key_ids", "decision", "reviewer", "decided_at", "review_notes", "evidence_sha256",
+    ];
+
+    public static string ToCsv(RegisterPage page) =>
+        Csv.Write(CsvHeader, page.Items.Select(item => (IReadOnlyList<string?>)
+        [
+            item.Grant.Id.ToString(), item.Grant.Status, item.Grant.Requester, item.Grant.Role, item.Grant.RoleArn, item.Grant.Reason,
+            Timestamp(item.Grant.RequestedAt), Timestamp(item.Grant.ExpiresAt), Timestamp(item.Grant.EndedAt), item.Grant.EndedBy,
+            item.Grant.EndReason, item.Grant.Ticket?.Identifier, item.Grant.Ticket?.Url, string.Join(' ', item.Grant.AccessKeyIds),
+            item.Review?.Decision, item.Review?.Reviewer, Timestamp(item.Review?.DecidedAt), item.Review?.Notes, item.Review?.EvidenceSha256,
+        ]));
+
+    private static string? Timestamp(DateTimeOffset? value) =>
+        value?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}

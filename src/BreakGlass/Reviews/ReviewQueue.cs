@@ -1,0 +1,67 @@
+using BreakGlass.Evidence;
+using BreakGlass.Grants;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BreakGlass.Reviews;
+
+internal enum ReviewQueueStatus { Pending, Overdue, Done }
+
+internal sealed record ReviewItem(
+    GrantResponse Grant,
+    DateTimeOffset ReviewableSince,
+    DateTimeOffset DueAt,
+    bool Overdue,
+    string EvidenceCompleteness,
+    string EvidenceSha256,
+    EvidenceSummary EvidenceSummary,
+    Audit.ReviewView? Decision);
+
+/// <summary>The reviewers' queue: closed grants whose evidence is complete (or whose final pass is overdue), by due time.</summary>
+internal sealed class ReviewQueue(
+    NpgsqlDataSource database,
+    GrantViews views,
+    EvidenceStore evidence,
+    IOptionsMonitor<ReviewOptions> options,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<ReviewItem>> ListAsync(ReviewQueueStatus status, int limit, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset ReviewableSince)>(
+            """
+            SELECT g.id, coalesce(e.final_pass_at, e.final_pass_due_at + @grace) AS reviewable_since
+            FROM grants g
+            JOIN evidence e ON e.grant_id = g.id
+            LEFT JOIN reviews r ON r.grant_id = g.id
+            WHERE CASE @status
+                WHEN 'Done' THEN r.grant_id IS NOT NULL
+                ELSE r.grant_id IS NULL
+                     AND (g.status = 'AwaitingReview' OR (g.status = 'CollectingEvidence' AND e.final_pass_due_at + @grace <= @now))
+                     AND ((@status = 'Overdue') = (coalesce(e.final_pass_at, e.final_pass_due_at + @grace) + @due <= @now))
+                END
+            ORDER BY reviewable_since, g.id
+            LIMIT @limit
+            """,
+            new
+            {
+                status = status.ToString(), now, limit,
+                grace = TimeSpan.FromMinutes(settings.FinalPassGraceMinutes),
+                due = TimeSpan.FromHours(settings.DueAfterHours),
+            })).AsList();
+        var items = new List<ReviewItem>(rows.Count);
+        foreach (var (grantId, reviewableSince) in rows)
+        {
+            var grant = (await GrantStore.FindAsync(connection, grantId))!;
+            var report = (await evidence.LoadReportAsync(grantId, cancellationToken))!;
+            var dueAt = reviewableSince.AddHours(settings.DueAfterHours);
+            items.Add(new ReviewItem(
+                await views.ViewAsync(grant, null, cancellationToken), reviewableSince, dueAt, now >= dueAt,
+                report.Completeness, report.Sha256, report.Summary, await ReviewRecords.FindAsync(connection, grantId)));
+        }
+        return items;
+    }
+}

@@ -1,0 +1,104 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BreakGlass.Tests.Grants;
+using BreakGlass.Tests.Infrastructure;
+
+namespace BreakGlass.Tests.Reviews;
+
+public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
+{
+    [Fact]
+    public async Task TheEvidencePackVerifiesWithSha256sumAndAChangedFileFailsIt()
+    {
+        var (grant, auditor) = await ReviewedGrantAsync();
+
+        var pack = await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export");
+        var directory = Unzip(pack);
+
+        Assert.Equal(
+            ["MANIFEST.sha256", "audit-events.json", "cloudtrail-events.jsonl", "grant.json", "report.html", "timeline.csv"],
+            Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var verified = await ChildProcess.RunAsync("bash", ["-c", $"cd '{directory}' && sha256sum -c MANIFEST.sha256"]);
+        Assert.Equal(5, verified.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.EndsWith(": OK", StringComparison.Ordinal)));
+
+        await File.AppendAllTextAsync(Path.Combine(directory, "timeline.csv"), "2026-01-01T00:00:00Z,forged,mallory,nothing,,,\r\n");
+        var tampered = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ChildProcess.RunAsync("bash", ["-c", $"cd '{directory}' && sha256sum -c MANIFEST.sha256"]));
+        Assert.Contains("timeline.csv: FAILED", tampered.Message);
+    }
+
+    [Fact]
+    public async Task ThePackHoldsTheSessionsEventsTheTimelineAndAReadableReportWithTheSignOff()
+    {
+        var (grant, auditor) = await ReviewedGrantAsync();
+        var directory = Unzip(await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export"));
+        var events = grant.Evidence["events"]!.AsArray();
+
+        var lines = File.ReadAllLines(Path.Combine(directory, "cloudtrail-events.jsonl"));
+        Assert.Equal(events.Count, lines.Length);
+        Assert.All(lines, line => Assert.Equal(events[0]!["accessKeyId"]!.GetValue<string>(), (string?)JsonNode.Parse(line)!["userIdentity"]!["accessKeyId"]));
+        var timeline = RfcCsv.Parse(File.ReadAllText(Path.Combine(directory, "timeline.csv")));
+        Assert.Equal(["time", "source", "actor", "event", "severity", "error", "detail"], timeline[0]);
+        Assert.Contains(timeline, row => row[1] == "cloudtrail" && row[3] == "iam.amazonaws.com:PutRolePolicy" && row[4] == "critical");
+        Assert.Contains(timeline, row => row[1] == "breakglass" && row[3] == "review.decided");
+        var times = timeline.Skip(1).Select(row => DateTimeOffset.Parse(row[0])).ToList();
+        Assert.Equal(times.Order(), times);
+        var report = await File.ReadAllTextAsync(Path.Combine(directory, "report.html"));
+        Assert.Contains("<strong>approved</strong>", report);
+        Assert.DoesNotContain("ListBuckets", report[..report.IndexOf("read-only events", StringComparison.Ordinal)]);
+        Assert.True(report.IndexOf("PutRolePolicy", StringComparison.Ordinal) < report.IndexOf("CreateBucket", StringComparison.Ordinal),
+            "critical actions come before other changes");
+        var chain = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "grant.json")))!;
+        Assert.Equal(grant.Id, (string?)chain["grant"]!["id"]);
+    }
+
+    [Fact]
+    public async Task ExportingTwiceGivesTheSameBytes()
+    {
+        var (grant, auditor) = await ReviewedGrantAsync();
+
+        var first = await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export");
+        var second = await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export");
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task TheFullChainLinksEveryStepToItsAuditEvent()
+    {
+        var (grant, auditor) = await ReviewedGrantAsync();
+
+        var chain = JsonNode.Parse(await auditor.GetStringAsync($"/api/audit/grants/{grant.Id}"))!;
+
+        var types = chain["auditEvents"]!.AsArray().Select(e => (string?)e!["eventType"]).ToList();
+        Assert.Equal("grant.requested", types[0]);
+        Assert.Contains("grant.issued", types);
+        Assert.Contains("grant.revoked", types);
+        Assert.Equal("review.decided", types[^1]);
+        var credential = Assert.Single(chain["credentials"]!.AsArray())!;
+        var issuedEvent = chain["auditEvents"]!.AsArray().Single(e => (string?)e!["eventType"] == "grant.issued")!;
+        Assert.Equal((long)issuedEvent["sequence"]!, (long)credential["auditSequence"]!);
+        Assert.Equal("complete", (string?)chain["evidence"]!["completeness"]);
+        Assert.Equal((string?)grant.Evidence["sha256"], (string?)chain["review"]!["evidenceSha256"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync($"/api/audit/grants/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    private async Task<(ClosedGrant Grant, HttpClient Auditor)> ReviewedGrantAsync()
+    {
+        var grant = await ClosedGrants.CreateAsync(fixture);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+        await (await reviewer.PostAsJsonAsync($"/api/reviews/{grant.Id}/decision",
+            new { decision = "approved", notes = "As described.", evidenceSha256 = (string)grant.Evidence["sha256"]! })).ReadObjectAsync(HttpStatusCode.OK);
+        return (grant, fixture.Client(fixture.Idp.Auditor(TestIdentityProvider.NewUser("auditor"))));
+    }
+
+    private static string Unzip(byte[] pack)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "breakglass-pack-" + Guid.NewGuid().ToString("N"));
+        using var zip = new ZipArchive(new MemoryStream(pack));
+        zip.ExtractToDirectory(directory);
+        return directory;
+    }
+}

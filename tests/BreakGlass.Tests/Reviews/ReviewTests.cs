@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BreakGlass.Reviews;
+using Hangfire;
+using BreakGlass.Tests.Grants;
+using BreakGlass.Tests.Infrastructure;
+
+namespace BreakGlass.Tests.Reviews;
+
+public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
+{
+    [Fact]
+    public async Task AClosedGrantWithCompleteEvidenceIsPendingReviewWithItsSummary()
+    {
+        var grant = await ClosedGrants.CreateAsync(fixture);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+
+        var pending = JsonNode.Parse(await reviewer.GetStringAsync("/api/reviews?status=pending&limit=500"))!.AsArray();
+
+        var item = Assert.Single(pending, entry => (string?)entry!["grant"]!["id"] == grant.Id)!;
+        Assert.Equal("complete", (string?)item["evidenceCompleteness"]);
+        Assert.Equal((string?)grant.Evidence["sha256"], (string?)item["evidenceSha256"]);
+        Assert.True((int)item["evidenceSummary"]!["bySeverity"]!["critical"]! >= 1);
+        Assert.False((bool)item["overdue"]!);
+        Assert.Null(item["decision"]);
+    }
+
+    [Fact]
+    public async Task AnotherReviewerSignsOffOnceAndTheDecisionIsAuditedAndQueuedForTheTicket()
+    {
+        var grant = await ClosedGrants.CreateAsync(fixture);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer("cto@example.com"));
+        var sha = (string)grant.Evidence["sha256"]!;
+
+        var decided = await (await DecideAsync(reviewer, grant.Id, "approved", "Policy rotation as described in the reason.", sha)).ReadObjectAsync(HttpStatusCode.OK);
+        var again = await DecideAsync(reviewer, grant.Id, "flagged", "changed my mind", sha);
+
+        Assert.Equal("approved", (string?)decided["decision"]);
+        Assert.Equal("cto@example.com", (string?)decided["reviewer"]);
+        Assert.Equal(sha, (string?)decided["evidenceSha256"]);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("Approved", (string?)(await reviewer.GetGrantAsync(grant.Id))["status"]);
+        var done = JsonNode.Parse(await reviewer.GetStringAsync("/api/reviews?status=done&limit=500"))!.AsArray();
+        Assert.Contains(done, entry => (string?)entry!["grant"]!["id"] == grant.Id && (string?)entry["decision"]!["decision"] == "approved");
+        Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'review.decided' AND actor = 'cto@example.com'", ("id", Guid.Parse(grant.Id))));
+        Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND dedupe_key = 'review-decision'", ("id", Guid.Parse(grant.Id))));
+    }
+
+    [Fact]
+    public async Task NobodyReviewsTheirOwnGrantNotEvenAReviewer()
+    {
+        var cto = TestIdentityProvider.NewUser("cto");
+        var grant = await ClosedGrants.CreateAsync(fixture, cto, TestIdentityProvider.ReviewerGroup);
+        using var self = fixture.Client(fixture.Idp.Token(cto, TestIdentityProvider.RequesterGroup, TestIdentityProvider.ReviewerGroup));
+
+        var response = await DecideAsync(self, grant.Id, "approved", "looks fine to me", (string)grant.Evidence["sha256"]!);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("AwaitingReview", (string?)(await self.GetGrantAsync(grant.Id))["status"]);
+    }
+
+    [Fact]
+    public async Task AStaleEvidenceHashIsRefused()
+    {
+        var grant = await ClosedGrants.CreateAsync(fixture);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+
+        var response = await DecideAsync(reviewer, grant.Id, "approved", "ok", new string('a', 64));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("changed since you looked", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM reviews WHERE grant_id = @id", ("id", Guid.Parse(grant.Id))));
+    }
+
+    [Theory]
+    [InlineData("flagged", null, "notes")]
+    [InlineData("maybe", "x", "decision")]
+    [InlineData("approved", "x", "evidenceSha256")]
+    public async Task ABadDecisionIsAClearProblem(string decision, string? notes, string field)
+    {
+        var grant = await ClosedGrants.CreateAsync(fixture);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+        var sha = field == "evidenceSha256" ? "not-a-hash" : (string)grant.Evidence["sha256"]!;
+
+        var response = await DecideAsync(reviewer, grant.Id, decision, notes, sha);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AnOpenGrantCannotBeReviewedYet()
+    {
+        using var requester = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+        var created = await (await requester.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
+
+        var response = await DecideAsync(reviewer, (string)created["id"]!, "approved", "early", new string('0', 64));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AReviewTurnsOverdueAndTheDailyReminderSaysSoOnceADay()
+    {
+        var grant = await ClosedGrants.CreateAsync(fixture);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+        // Two days later, as far as the queue can tell.
+        await Database.ExecuteAsync(fixture.ConnectionString,
+            "UPDATE evidence SET final_pass_at = final_pass_at - interval '2 days' WHERE grant_id = @id", ("id", Guid.Parse(grant.Id)));
+
+        var overdue = JsonNode.Parse(await reviewer.GetStringAsync("/api/reviews?status=overdue&limit=500"))!.AsArray();
+        var pending = JsonNode.Parse(await reviewer.GetStringAsync("/api/reviews?status=pending&limit=500"))!.AsArray();
+        Assert.Contains(overdue, entry => (string?)entry!["grant"]!["id"] == grant.Id && (bool)entry["overdue"]!);
+        Assert.DoesNotContain(pending, entry => (string?)entry!["grant"]!["id"] == grant.Id);
+
+        var (_, jobs) = HangfireClients.For(fixture.ConnectionString);
+        jobs.Enqueue<ReviewReminderJob>(job => job.RunAsync());
+        jobs.Enqueue<ReviewReminderJob>(job => job.RunAsync());
+
+        Assert.True(await Eventually.TrueAsync(() => !fixture.WebhookBodies.IsEmpty, TimeSpan.FromSeconds(20)));
+        Assert.Contains(fixture.WebhookBodies, body => body.Contains(grant.Id, StringComparison.Ordinal));
+        Assert.True(await Eventually.TrueAsync(() => fixture.Log.Any(line => line.Contains("Reviews waiting:", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)));
+        Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND dedupe_key LIKE 'review-overdue:%'", ("id", Guid.Parse(grant.Id))));
+    }
+
+    private static Task<HttpResponseMessage> DecideAsync(HttpClient client, string grantId, string decision, string? notes, string sha) =>
+        client.PostAsJsonAsync($"/api/reviews/{grantId}/decision", new { decision, notes, evidenceSha256 = sha });
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Net;
+using BreakGlass.Tests.Grants;
+using BreakGlass.Tests.Infrastructure;
+using BreakGlass.Tests.Linear;
+using Xunit.Abstractions;
+
+namespace BreakGlass.Tests.Tickets;
+
+public sealed class LinearRateLimitTests(LinearFixture fixture, ITestOutputHelper output) : IClassFixture<LinearFixture>
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
+
+    [Theory]
+    [InlineData(LinearRateLimitAnswer.GraphQlError)]
+    [InlineData(LinearRateLimitAnswer.TooManyRequests)]
+    public async Task UnderARateLimitBreakGlassWaitsForTheResetInsteadOfHammering(LinearRateLimitAnswer answer)
+    {
+        using var client = fixture.Service.Client(fixture.Service.Idp.Requester(TestIdentityProvider.NewUser()));
+        var refusedBefore = fixture.Linear.RateLimitedCount;
+        var clock = Stopwatch.StartNew();
+        // Each grant needs three calls (issue, link back, comment): four grants need four windows.
+        fixture.Linear.RateLimit(3, Window, answer);
+        try
+        {
+            var ids = new List<string>();
+            for (var index = 0; index < 4; index++)
+            {
+                var grant = await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
+                ids.Add((string)grant["id"]!);
+            }
+
+            foreach (var id in ids)
+            {
+                Assert.Equal("filed", (string?)(await client.WaitForTicketAsync(id, "filed", TimeSpan.FromSeconds(60)))["status"]);
+                var issue = Assert.Single(fixture.IssuesFiledFor(id));
+                Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, TimeSpan.FromSeconds(60)));
+            }
+        }
+        finally
+        {
+            fixture.Linear.LiftRateLimit();
+        }
+
+        var refused = fixture.Linear.RateLimitedCount - refusedBefore;
+        var windows = (int)Math.Ceiling(clock.Elapsed / Window);
+        output.WriteLine($"{answer}: {refused} refused request(s) over {windows} window(s) ({clock.Elapsed.TotalSeconds:0.0} s)");
+        Assert.True(refused >= 1, "the test must actually hit the limit");
+        // Waiting for the reset costs about one refused request per window; retrying on a timer would cost several.
+        Assert.True(refused <= windows + 1, $"{refused} refused requests in {windows} windows");
+    }
+}
