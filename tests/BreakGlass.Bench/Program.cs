@@ -2,6 +2,14 @@ using BreakGlass.Bench;
 using BreakGlass.Tests.Infrastructure;
 
 // dotnet run -c Release --project tests/BreakGlass.Bench [iterations] [lag-grants]
+// dotnet run -c Release --project tests/BreakGlass.Bench evidence [events-per-grant] [concurrent-grants]
+if (args is ["evidence", .. var evidenceArgs])
+{
+    await EvidenceThroughput.RunAsync(
+        evidenceArgs.Length > 0 ? int.Parse(evidenceArgs[0]) : 2000,
+        evidenceArgs.Length > 1 ? int.Parse(evidenceArgs[1]) : 4);
+    return;
+}
 var iterations = args.Length > 0 ? int.Parse(args[0]) : 200;
 var lagGrants = args.Length > 1 ? int.Parse(args[1]) : 10;
 var fixture = new BreakGlassFixture();
