@@ -126,8 +126,19 @@ curl -s -X POST http://127.0.0.1:$port/api/grants/<id>/revoke -H "Authorization:
   -H 'Content-Type: application/json' -d '{"reason":"payment workers back up"}'
    ...and watch AWS refuse the session: aws s3 ls  →  AccessDenied
 
-4. The next morning (here: a minute later), carol (.local/tokens/carol.jwt) reviews and signs off — see docs/reviewer-guide.md;
-   dave (.local/tokens/dave.jwt) audits — see docs/auditor-guide.md.
+4. The next morning (here: about a minute after the grant ends, when both evidence passes have run),
+   carol, the reviewer, reads what the session did, risky actions first, and signs it off (or flags it):
+curl -s http://127.0.0.1:$port/api/grants/<id>/evidence -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)"
+curl -s -X POST http://127.0.0.1:$port/api/reviews/<id>/decision -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)" \\
+  -H 'Content-Type: application/json' -d '{"decision":"approved","notes":"restart only","evidenceSha256":"<sha256 from the evidence>"}'
+
+5. dave, the auditor, exports the evidence pack and checks it, and the audit chain:
+curl -s -o pack.zip http://127.0.0.1:$port/api/audit/grants/<id>/export -H "Authorization: Bearer \$(cat .local/tokens/dave.jwt)"
+unzip -o -q pack.zip -d pack && (cd pack && sha256sum -c MANIFEST.sha256)
+curl -s http://127.0.0.1:$port/api/audit/verify -H "Authorization: Bearer \$(cat .local/tokens/dave.jwt)"
+
+Guides: docs/engineer-guide.md, docs/reviewer-guide.md, docs/auditor-guide.md. Tickets stay "pending" until Linear
+is configured (docs/tickets.md).
 
 Ctrl-C stops everything.
 MSG
