@@ -95,6 +95,29 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task TheOpenApiDocumentIsValidAndListsEveryEndpoint()
+    {
+        using var client = fixture.Client(null);
+        var document = await client.GetStringAsync("/openapi/v1.json");
+        var path = Path.Combine(Path.GetTempPath(), $"breakglass-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, document);
+
+        var verdict = await ChildProcess.RunAsync("openapi-spec-validator", [path]);
+
+        Assert.Contains("OK", verdict);
+        var paths = JsonDocument.Parse(document).RootElement.GetProperty("paths");
+        foreach (var endpoint in Endpoints)
+        {
+            var template = ((string)endpoint[1]).Replace("0198c0de-0000-7000-8000-000000000001", "{id}", StringComparison.Ordinal);
+            Assert.True(paths.EnumerateObject().Any(candidate => Normalise(candidate.Name) == Normalise(template)), $"{template} is not in the OpenAPI document");
+        }
+    }
+
+    // Route parameter names differ between groups ({id}, {grantId}); the shape is what clients depend on.
+    private static string Normalise(string template) =>
+        System.Text.RegularExpressions.Regex.Replace(template.TrimEnd('/'), "\\{[^}]+\\}", "{}");
+
+    [Fact]
     public async Task ATokenWithoutTheUserClaimIsRefused()
     {
         using var client = fixture.Client(fixture.Idp.Signer.Mint(TestIdentityProvider.Issuer, TestIdentityProvider.Audience, "", [TestIdentityProvider.RequesterGroup], TimeSpan.FromMinutes(5)));
