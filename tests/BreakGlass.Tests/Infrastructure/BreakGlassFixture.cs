@@ -48,7 +48,7 @@ public class BreakGlassFixture : IAsyncLifetime
     /// <summary>Settings of a LocalAws front to start before moto; null for none.</summary>
     private protected virtual LocalAwsOptions? LocalAwsFront => null;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Moto.InitializeAsync();
         var suffix = Guid.NewGuid().ToString("N")[..6];
