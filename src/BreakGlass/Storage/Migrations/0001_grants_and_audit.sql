@@ -69,17 +69,18 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_grant_idx ON audit_events (grant_id, sequence);
 
-CREATE FUNCTION audit_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Shared by every append-only table (audit_events here, evidence_events later).
+CREATE FUNCTION refuse_rewriting_append_only_table() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
+    RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 
 CREATE TRIGGER audit_events_no_update_or_delete
     BEFORE UPDATE OR DELETE ON audit_events
-    FOR EACH ROW EXECUTE FUNCTION audit_events_are_append_only();
+    FOR EACH ROW EXECUTE FUNCTION refuse_rewriting_append_only_table();
 
 CREATE TRIGGER audit_events_no_truncate
     BEFORE TRUNCATE ON audit_events
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_are_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_rewriting_append_only_table();

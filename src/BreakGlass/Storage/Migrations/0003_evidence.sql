@@ -56,20 +56,13 @@ CREATE INDEX evidence_events_access_key_idx ON evidence_events (access_key_id);
 CREATE INDEX evidence_events_resources_idx ON evidence_events USING gin (resources);
 
 -- Collected events are facts about the past: a reviewer signs off on their hash, so they are never changed.
-CREATE FUNCTION evidence_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'evidence_events is append-only: % is not allowed', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-
 CREATE TRIGGER evidence_events_no_update_or_delete
     BEFORE UPDATE OR DELETE ON evidence_events
-    FOR EACH ROW EXECUTE FUNCTION evidence_events_are_append_only();
+    FOR EACH ROW EXECUTE FUNCTION refuse_rewriting_append_only_table();
 
 CREATE TRIGGER evidence_events_no_truncate
     BEFORE TRUNCATE ON evidence_events
-    FOR EACH STATEMENT EXECUTE FUNCTION evidence_events_are_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_rewriting_append_only_table();
 
 -- The shared LookupEvents rate limiter: the next free request slot per account and region, for every
 -- grant and every instance (AWS allows 2 requests per second per account and region).
