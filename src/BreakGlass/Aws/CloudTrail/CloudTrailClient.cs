@@ -11,10 +11,14 @@ internal sealed class CloudTrailClient(HttpClient http, Uri endpoint, Resilience
     public const int MaxPageSize = 50;
     private const string LookupEventsTarget = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
 
+    /// <summary>Evidence collection runs in the background: it can afford to wait out a throttled account.</summary>
+    private static readonly AwsRetryLimits LookupRetryLimits = new(8, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
     public static CloudTrailClient Create(AwsEnvironment aws, TimeProvider timeProvider, ILogger logger)
     {
         var signing = aws.SigningHandler("cloudtrail", new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        return new CloudTrailClient(new HttpClient(signing), aws.EndpointFor("cloudtrail"), CloudTrailRetry.Create(timeProvider, logger));
+        return new CloudTrailClient(new HttpClient(signing), aws.EndpointFor("cloudtrail"), AwsRetry.Pipeline(
+            error => error is CloudTrailException { IsTransient: true }, timeProvider, logger, LookupRetryLimits, "cloudtrail:LookupEvents"));
     }
 
     /// <summary>One LookupEvents call, no retry.</summary>
