@@ -13,6 +13,10 @@ internal static class Csv
         FormatProvider = System.Globalization.CultureInfo.InvariantCulture,
     };
 
+    /// <summary>The timestamp format of every CSV BreakGlass writes: UTC, ISO 8601, milliseconds.</summary>
+    public static string? Timestamp(DateTimeOffset? value) =>
+        value?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string Write(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)
     {
         using var text = new StringWriter();

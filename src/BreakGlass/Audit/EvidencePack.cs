@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -51,16 +50,14 @@ internal static class EvidencePack
     {
         var rows = chain.AuditEvents
             .Select(e => (Time: e.OccurredAt, Row: (IReadOnlyList<string?>)
-                [Stamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", e.Data.GetRawText()]))
+                [Csv.Timestamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", e.Data.GetRawText()]))
             .Concat(report.Events.Select(e => (Time: e.EventTime, Row: (IReadOnlyList<string?>)
-                [Stamp(e.EventTime), "cloudtrail", e.AccessKeyId, $"{e.EventSource}:{e.EventName}", e.Severity, e.ErrorCode,
+                [Csv.Timestamp(e.EventTime), "cloudtrail", e.AccessKeyId, $"{e.EventSource}:{e.EventName}", e.Severity, e.ErrorCode,
                  string.Join("; ", e.Reasons.Concat(e.Resources))])))
             .OrderBy(row => row.Time)
             .Select(row => row.Row);
         return Csv.Write(["time", "source", "actor", "event", "severity", "error", "detail"], rows);
     }
-
-    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

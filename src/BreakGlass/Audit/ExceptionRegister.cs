@@ -1,5 +1,5 @@
-using System.Globalization;
 using BreakGlass.Grants;
+using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;
 
@@ -43,10 +43,7 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
              FROM grants g LEFT JOIN reviews r ON r.grant_id = g.id {Where}
              ORDER BY g.requested_at DESC, g.id LIMIT @Limit OFFSET @Offset
              """, parameters)).AsList();
-        var reviews = (await connection.QueryAsync<(Guid GrantId, string Decision, string Reviewer, DateTimeOffset DecidedAt, string? Notes, string EvidenceSha256)>(
-                "SELECT grant_id, decision, reviewer, decided_at, notes, evidence_sha256 FROM reviews WHERE grant_id = ANY(@ids)",
-                new { ids = grants.Select(grant => grant.Id).ToArray() }))
-            .ToDictionary(row => row.GrantId, row => new ReviewView(row.Decision, row.Reviewer, row.DecidedAt, row.Notes, row.EvidenceSha256));
+        var reviews = await ReviewRecords.FindAllAsync(connection, grants.Select(grant => grant.Id).ToArray());
         var items = (await views.ViewAllAsync(connection, grants, cancellationToken)).Select(view => new RegisterEntry(view, reviews.GetValueOrDefault(view.Id))).ToList();
         return new RegisterPage(filter.Page, filter.PageSize, total, items);
     }
@@ -61,11 +58,8 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
         Csv.Write(CsvHeader, page.Items.Select(item => (IReadOnlyList<string?>)
         [
             item.Grant.Id.ToString(), item.Grant.Status, item.Grant.Requester, item.Grant.Role, item.Grant.RoleArn, item.Grant.Reason,
-            Timestamp(item.Grant.RequestedAt), Timestamp(item.Grant.ExpiresAt), Timestamp(item.Grant.EndedAt), item.Grant.EndedBy,
+            Csv.Timestamp(item.Grant.RequestedAt), Csv.Timestamp(item.Grant.ExpiresAt), Csv.Timestamp(item.Grant.EndedAt), item.Grant.EndedBy,
             item.Grant.EndReason, item.Grant.Ticket?.Identifier, item.Grant.Ticket?.Url, string.Join(' ', item.Grant.AccessKeyIds),
-            item.Review?.Decision, item.Review?.Reviewer, Timestamp(item.Review?.DecidedAt), item.Review?.Notes, item.Review?.EvidenceSha256,
+            item.Review?.Decision, item.Review?.Reviewer, Csv.Timestamp(item.Review?.DecidedAt), item.Review?.Notes, item.Review?.EvidenceSha256,
         ]));
-
-    private static string? Timestamp(DateTimeOffset? value) =>
-        value?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

@@ -52,15 +52,19 @@ internal sealed class ReviewQueue(
                 grace = TimeSpan.FromMinutes(settings.FinalPassGraceMinutes),
                 due = TimeSpan.FromHours(settings.DueAfterHours),
             })).AsList();
+        var grants = (await connection.QueryAsync<Grant>(
+            $"SELECT {GrantStore.Columns} FROM grants WHERE id = ANY(@ids)", new { ids = rows.Select(row => row.GrantId).ToArray() }))
+            .ToDictionary(grant => grant.Id);
+        var grantViews = (await views.ViewAllAsync(connection, rows.Select(row => grants[row.GrantId]).ToList(), cancellationToken))
+            .ToDictionary(view => view.Id);
+        var decisions = await ReviewRecords.FindAllAsync(connection, rows.Select(row => row.GrantId).ToArray());
         var items = new List<ReviewItem>(rows.Count);
         foreach (var (grantId, reviewableSince) in rows)
         {
-            var grant = (await GrantStore.FindAsync(connection, grantId))!;
             var report = (await evidence.LoadReportAsync(grantId, cancellationToken))!;
             var dueAt = reviewableSince.AddHours(settings.DueAfterHours);
-            items.Add(new ReviewItem(
-                await views.ViewAsync(grant, null, cancellationToken), reviewableSince, dueAt, now >= dueAt,
-                report.Completeness, report.Sha256, report.Summary, await ReviewRecords.FindAsync(connection, grantId)));
+            items.Add(new ReviewItem(grantViews[grantId], reviewableSince, dueAt, now >= dueAt,
+                report.Completeness, report.Sha256, report.Summary, decisions.GetValueOrDefault(grantId)));
         }
         return items;
     }

@@ -6,10 +6,17 @@ namespace BreakGlass.Reviews;
 
 internal static class ReviewRecords
 {
-    public static Task<ReviewView?> FindAsync(NpgsqlConnection connection, Guid grantId, NpgsqlTransaction? transaction = null) =>
-        connection.QuerySingleOrDefaultAsync<ReviewView>(
-            """
-            SELECT decision, reviewer, decided_at AS DecidedAt, notes, evidence_sha256 AS EvidenceSha256
-            FROM reviews WHERE grant_id = @grantId
-            """, new { grantId }, transaction);
+    private const string Columns = "grant_id AS GrantId, decision, reviewer, decided_at AS DecidedAt, notes, evidence_sha256 AS EvidenceSha256";
+
+    private sealed record Row(Guid GrantId, string Decision, string Reviewer, DateTimeOffset DecidedAt, string? Notes, string EvidenceSha256)
+    {
+        public ReviewView View => new(Decision, Reviewer, DecidedAt, Notes, EvidenceSha256);
+    }
+
+    public static async Task<ReviewView?> FindAsync(NpgsqlConnection connection, Guid grantId, NpgsqlTransaction? transaction = null) =>
+        (await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM reviews WHERE grant_id = @grantId", new { grantId }, transaction))?.View;
+
+    public static async Task<IReadOnlyDictionary<Guid, ReviewView>> FindAllAsync(NpgsqlConnection connection, Guid[] grantIds) =>
+        (await connection.QueryAsync<Row>($"SELECT {Columns} FROM reviews WHERE grant_id = ANY(@grantIds)", new { grantIds }))
+            .ToDictionary(row => row.GrantId, row => row.View);
 }
