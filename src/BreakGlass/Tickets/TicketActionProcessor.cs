@@ -81,8 +81,8 @@ internal sealed partial class TicketActionProcessor(
         var head = await connection.QuerySingleOrDefaultAsync<DueAction>(
             """
             SELECT a.id, a.grant_id AS GrantId, a.kind, a.body, a.status, a.attempts, a.next_attempt_at AS NextAttemptAt,
-                   t.status AS TicketStatus, t.requested_reference AS RequestedReference, t.linear_issue_id AS LinearIssueId, t.identifier
-            FROM ticket_actions a JOIN tickets t ON t.grant_id = a.grant_id
+                   t.status AS TicketStatus, g.ticket_reference AS RequestedReference, t.linear_issue_id AS LinearIssueId, t.identifier
+            FROM ticket_actions a JOIN tickets t ON t.grant_id = a.grant_id JOIN grants g ON g.id = a.grant_id
             WHERE a.grant_id = @grantId AND a.status <> 'done'
             ORDER BY CASE a.kind WHEN 'file_issue' THEN 0 WHEN 'link_issue' THEN 0 WHEN 'attachment' THEN 1 ELSE 2 END, a.seq
             LIMIT 1

@@ -8,7 +8,6 @@ namespace BreakGlass.Tickets;
 /// and why it is pending if Linear could not be asked.
 /// </summary>
 internal sealed record TicketPlan(
-    string? RequestedReference,
     string? Identifier,
     LinearIssue? LinkedIssue,
     string? PendingReason,

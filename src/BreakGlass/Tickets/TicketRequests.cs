@@ -39,11 +39,11 @@ internal sealed partial class TicketRequests(
         if (reference is not null && !LinearIssueReference.TryParse(reference, out identifier))
             throw new InvalidRequestException(InvalidReference);
         if (!settings.IsConfigured)
-            return new TicketPlan(reference, identifier, null, NotConfigured, budgetEndsAt);
+            return new TicketPlan(identifier, null, NotConfigured, budgetEndsAt);
         if (!gate.IsOpen(out var closed))
-            return new TicketPlan(reference, identifier, null, closed, budgetEndsAt);
+            return new TicketPlan(identifier, null, closed, budgetEndsAt);
         if (identifier is null)
-            return new TicketPlan(null, null, null, null, budgetEndsAt);
+            return new TicketPlan(null, null, null, budgetEndsAt);
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(TimeSpan.FromMilliseconds(settings.RequestBudgetMilliseconds));
@@ -56,17 +56,17 @@ internal sealed partial class TicketRequests(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new TicketPlan(reference, identifier, null, BudgetExceeded(settings), budgetEndsAt);
+            return new TicketPlan(identifier, null, BudgetExceeded(settings), budgetEndsAt);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
             // Whatever went wrong with Linear, the engineer gets access; only a clear "not found" refuses.
             if (failure is LinearException linearFailure) gate.Observe(linearFailure);
-            return new TicketPlan(reference, identifier, null, $"{failure.Message} The ticket is linked as soon as Linear answers.", budgetEndsAt);
+            return new TicketPlan(identifier, null, $"{failure.Message} The ticket is linked as soon as Linear answers.", budgetEndsAt);
         }
         return issue is null
             ? throw new TicketNotFoundException(identifier)
-            : new TicketPlan(reference, identifier, issue, null, budgetEndsAt);
+            : new TicketPlan(identifier, issue, null, budgetEndsAt);
     }
 
     /// <summary>Writes the ticket and its first actions on <paramref name="connection"/>, inside the grant's transaction.</summary>
@@ -76,14 +76,13 @@ internal sealed partial class TicketRequests(
         var linked = plan.LinkedIssue;
         await connection.ExecuteAsync(
             """
-            INSERT INTO tickets (grant_id, status, requested_reference, linear_issue_id, identifier, url, last_error, created_at, updated_at, resolved_at)
-            VALUES (@grantId, @status, @reference, @issueId, @identifier, @url, @pendingReason, @now, @now, @resolvedAt)
+            INSERT INTO tickets (grant_id, status, linear_issue_id, identifier, url, last_error, created_at, updated_at, resolved_at)
+            VALUES (@grantId, @status, @issueId, @identifier, @url, @pendingReason, @now, @now, @resolvedAt)
             """,
             new
             {
                 grantId = grant.Id,
                 status = linked is null ? TicketStatus.Pending : TicketStatus.Linked,
-                reference = plan.RequestedReference,
                 // An issue to be filed gets its id now, before any attempt: every retry sends the same one.
                 issueId = linked?.Id ?? (plan.Identifier is null ? Guid.NewGuid().ToString() : null),
                 identifier = linked?.Identifier ?? plan.Identifier,

@@ -7,14 +7,13 @@ namespace BreakGlass.Tickets;
 /// <summary>The <c>ticket</c> object of the grant API, read from the tickets table.</summary>
 internal static class TicketViews
 {
-    /// <summary>Every grant in <paramref name="grants"/> gets a view; one without a ticket row says so.</summary>
+    /// <summary>The ticket of every grant in <paramref name="grants"/>; each grant's row commits with the grant itself.</summary>
     public static async Task<IReadOnlyDictionary<Guid, TicketView>> ForAsync(NpgsqlConnection connection, IReadOnlyCollection<Grant> grants)
     {
         var rows = (await connection.QueryAsync<(Guid GrantId, string Status, string? Identifier, string? Url, string? LastError)>(
                 "SELECT grant_id, status, identifier, url, last_error FROM tickets WHERE grant_id = ANY(@grantIds)",
                 new { grantIds = grants.Select(grant => grant.Id).ToArray() }))
             .ToDictionary(row => row.GrantId, row => new TicketView(row.Status, row.Identifier, row.Url, row.LastError));
-        return grants.ToDictionary(grant => grant.Id, grant => rows.GetValueOrDefault(grant.Id)
-            ?? new TicketView(TicketStatus.Pending, grant.TicketReference, null, "This grant predates ticket tracking: no ticket was opened."));
+        return grants.ToDictionary(grant => grant.Id, grant => rows[grant.Id]);
     }
 }

@@ -2,8 +2,6 @@
 CREATE TABLE tickets (
     grant_id             uuid        PRIMARY KEY REFERENCES grants (id),
     status               text        NOT NULL,
-    -- What the engineer typed in 'ticket' (an identifier or a Linear URL), verbatim; NULL when BreakGlass files one.
-    requested_reference  text        NULL,
     -- The Linear issue's id. For an issue BreakGlass files, chosen here before the first attempt and sent as
     -- IssueCreateInput.id, so a retry after a lost answer finds that issue instead of filing a second one.
     linear_issue_id      text        NULL,
