@@ -10,8 +10,6 @@ internal sealed class AuditLog(TimeProvider time)
     // Serialises appends across every instance: each event needs the previous event's hash.
     private const long ChainLockKey = 0x42_72_65_61_6b_47_6c_02;
 
-    private static readonly JsonSerializerOptions CanonicalJson = new() { WriteIndented = false };
-
     public async Task<AuditEvent> AppendAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
@@ -26,7 +24,7 @@ internal sealed class AuditLog(TimeProvider time)
         var sequence = (last?.Sequence ?? 0) + 1;
         var previousHash = last?.Hash ?? AuditHash.Genesis;
         var occurredAt = AuditHash.ToStoredPrecision(time.GetUtcNow());
-        var canonicalData = JsonSerializer.Serialize(new SortedDictionary<string, object?>(data.ToDictionary(), StringComparer.Ordinal), CanonicalJson);
+        var canonicalData = CanonicalJson.ToText(JsonSerializer.SerializeToElement(data));
         var hash = AuditHash.Compute(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash);
         await connection.ExecuteAsync(
             """

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using BreakGlass.Audit;
 using BreakGlass.Evidence;
 
-namespace BreakGlass.Tests.Evidence;
+namespace BreakGlass.Tests.Audit;
 
 /// <summary>RFC 8785 (JSON Canonicalization Scheme), checked against the RFC's own examples.</summary>
 public sealed class CanonicalJsonTests

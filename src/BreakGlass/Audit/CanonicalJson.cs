@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace BreakGlass.Evidence;
+namespace BreakGlass.Audit;
 
 /// <summary>
 /// The JSON Canonicalization Scheme (RFC 8785): members sorted by their names' UTF-16 code units, no
