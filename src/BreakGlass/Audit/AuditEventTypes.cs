@@ -11,4 +11,8 @@ internal static class AuditEventTypes
     public const string GrantEnding = "grant.ending";
     public const string GrantRevoked = "grant.revoked";
     public const string RevocationFailed = "grant.revocation_failed";
+    /// <summary>A deny write read back from IAM and found to hold exactly what was written.</summary>
+    public const string DenyVerified = "deny.verified";
+    /// <summary>The reconciler found a role's deny deleted or edited behind BreakGlass's back and put it back.</summary>
+    public const string DenyDriftRepaired = "deny.drift_repaired";
 }

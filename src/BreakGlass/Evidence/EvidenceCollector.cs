@@ -64,7 +64,7 @@ internal sealed class EvidenceCollector(
                     pass, grantId, report.Summary.TotalEvents, report.Summary.BySeverity[EvidenceSeverity.Critical], report.Completeness, report.Sha256);
                 return PassOutcome.Recorded;
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
                 await RecordFailureAsync(connection, grant, pass, failure);
                 throw;

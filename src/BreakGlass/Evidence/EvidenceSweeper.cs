@@ -27,7 +27,8 @@ internal sealed class EvidenceSweeper(
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            // A CloudTrail timeout is an OperationCanceledException too: only shutdown may end the loop.
+            catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(failure, "Evidence sweep failed; retrying at the next pass");
             }
@@ -57,7 +58,7 @@ internal sealed class EvidenceSweeper(
             {
                 await collector.RunPendingAsync(grantId, finalDue ? EvidencePass.Final : EvidencePass.First, cancellationToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Sweeper could not collect evidence for grant {GrantId} yet: {Error}", grantId, failure.Message);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,6 +12,7 @@ using BreakGlass.Revocation;
 using BreakGlass.Tickets;
 using Dapper;
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BreakGlass.Grants;
@@ -26,9 +28,13 @@ internal sealed class GrantIssuer(
     StsCredentialIssuer sts,
     TicketRequests tickets,
     TicketOutbox ticketOutbox,
+    IOptionsMonitor<RevocationOptions> revocation,
     TimeProvider time,
     ILogger<GrantIssuer> logger)
 {
+    // Keys minted while the database was unreachable, until a sweeper pass records them (ids and expiry only, never secrets).
+    private readonly ConcurrentDictionary<Guid, (string AccessKeyId, DateTimeOffset Expiration)> _unrecorded = new();
+
     public async Task<IssueOutcome> IssueAsync(ClaimsPrincipal caller, ValidCreateGrantRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var requester = caller.UserName();
@@ -81,10 +87,11 @@ internal sealed class GrantIssuer(
         }
 
         // Only now, with the grant and its revocation committed, may credentials leave the service (invariant 1).
+        // From here on the client's token is not used: a disconnect must not leave the grant Issuing or a minted key unrecorded.
         IssuedCredentials credentials;
         try
         {
-            credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
+            credentials = await AssumeWithinBoundAsync(grant, durationSeconds);
         }
         catch (UpstreamException failure)
         {
@@ -120,9 +127,51 @@ internal sealed class GrantIssuer(
             """,
             new { grantId, until = now.AddSeconds(durationSeconds) });
         if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
-        var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
+        var credentials = await AssumeWithinBoundAsync(grant, durationSeconds);
         var current = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
         return new IssueOutcome(current, credentials, Replayed: false);
+    }
+
+    /// <summary>
+    /// Fails every grant still <c>Issuing</c> past <c>Revocation:IssuingDeadlineSeconds</c> (a crash, or a request that
+    /// never finished), recording the key if this instance minted one it could not record. Returns how many failed.
+    /// </summary>
+    public async Task<int> FailStuckIssuingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (grantId, minted) in _unrecorded)
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            if (await GrantStore.FindAsync(connection, grantId) is { } grant)
+            {
+                await RecordFailureAsync(grant, "credentials were minted but could not be recorded, so they were withheld", minted);
+            }
+            _unrecorded.TryRemove(grantId, out _);
+        }
+        var deadline = TimeSpan.FromSeconds(revocation.CurrentValue.IssuingDeadlineSeconds);
+        IReadOnlyList<Grant> stuck;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            stuck = await GrantStore.ListIssuingSinceAsync(connection, time.GetUtcNow() - deadline);
+        }
+        foreach (var grant in stuck)
+        {
+            await RecordFailureAsync(grant, $"credentials were not issued within {deadline.TotalSeconds:0} s (the request or its instance did not finish)");
+        }
+        return stuck.Count;
+    }
+
+    // A bounded timeout of our own, shorter than the Issuing deadline, so the sweeper never fails a grant this call still completes.
+    private async Task<IssuedCredentials> AssumeWithinBoundAsync(Grant grant, int durationSeconds)
+    {
+        using var bound = new CancellationTokenSource(revocation.CurrentValue.IssueBound, time);
+        try
+        {
+            return await sts.AssumeAsync(grant, durationSeconds, bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            throw new UpstreamException($"AWS STS did not answer within {revocation.CurrentValue.IssueBound.TotalSeconds:0} s.");
+        }
     }
 
     private async Task CommitGrantWithRevocationJobAsync(
@@ -178,6 +227,7 @@ internal sealed class GrantIssuer(
         }
         catch (NpgsqlException failure)
         {
+            if (moveTo is not null) _unrecorded[grant.Id] = (credentials.AccessKeyId, credentials.Expiration);
             logger.LogError("Credentials {AccessKeyId} for grant {GrantId} were minted but could not be recorded ({Error}); they are withheld",
                 credentials.AccessKeyId, grant.Id, failure.Message);
             throw new StorageUnavailableException(
@@ -215,15 +265,22 @@ internal sealed class GrantIssuer(
         return current!;
     }
 
-    private async Task RecordFailureAsync(Grant grant, string error)
+    private async Task RecordFailureAsync(Grant grant, string error, (string AccessKeyId, DateTimeOffset Expiration)? minted = null)
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        if (minted is { } key)
+        {
+            // CloudTrail evidence is matched by the key; the grant's deny already lasts until its credentials expire.
+            await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, key.AccessKeyId, time.GetUtcNow(), key.Expiration);
+            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.CredentialsWithheld, RevocationService.SystemActor,
+                new Dictionary<string, object?> { ["accessKeyId"] = key.AccessKeyId, ["why"] = error });
+        }
         if (await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.Failed,
                 new { error }, "last_revocation_error = NULL, end_reason = @error"))
         {
             await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantFailed, "breakglass",
-                new Dictionary<string, object?> { ["error"] = error });
+                new Dictionary<string, object?> { ["error"] = error, ["accessKeyId"] = minted?.AccessKeyId });
             await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.IssueFailed, TicketMarkdown.IssueFailed(error));
         }
         await transaction.CommitAsync();
@@ -263,7 +320,8 @@ internal sealed class GrantIssuer(
             // The first response may have been lost in transit: the retry gets working credentials for the same grant.
             GrantStatus.Active when time.GetUtcNow() < grant.ExpiresAt =>
                 (await ReissueAsync(caller, grant.Id, cancellationToken)) with { Replayed = true },
-            GrantStatus.Issuing => throw new ConflictException($"Grant {grant.Id} for this Idempotency-Key is still being issued; retry in a moment."),
+            GrantStatus.Issuing => throw new ConflictException(
+                $"Grant {grant.Id} for this Idempotency-Key is still being issued; retry in a moment. If it is not issued by {grant.RequestedAt.AddSeconds(revocation.CurrentValue.IssuingDeadlineSeconds):O} it becomes Failed."),
             _ => new IssueOutcome(grant, null, Replayed: true),
         };
 

@@ -55,6 +55,12 @@ internal static class GrantStore
             new { grantIds = grantIds.ToArray() }))
         .ToLookup(row => row.GrantId, row => row.AccessKeyId);
 
+    /// <summary>Grants still <c>Issuing</c> that were requested at or before <paramref name="requestedBy"/>.</summary>
+    public static async Task<IReadOnlyList<Grant>> ListIssuingSinceAsync(NpgsqlConnection connection, DateTimeOffset requestedBy) =>
+        (await connection.QueryAsync<Grant>(
+            $"SELECT {Columns} FROM grants WHERE status = 'Issuing' AND requested_at <= @requestedBy ORDER BY requested_at",
+            new { requestedBy })).AsList();
+
     /// <summary>Moves the grant to <paramref name="to"/> if it is in one of the legal source states; false if another actor moved it first.</summary>
     public static async Task<bool> TryMoveAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, GrantStatus to, object? extra = null, string extraSet = "")

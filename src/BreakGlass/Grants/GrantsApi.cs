@@ -94,7 +94,8 @@ internal static class GrantsApi
         {
             await revocation.RevokeAsync(id, cancellationToken);
         }
-        catch (Exception failure) when (failure is not OperationCanceledException and not DomainException)
+        // A timeout is an OperationCanceledException too: only the client hanging up is not a failed attempt.
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && failure is not DomainException)
         {
             // The grant is already Revoking; the job and the sweeper finish the job even if AWS is failing right now.
             jobs.Enqueue<RevokeGrantJob>(job => job.RunAsync(id));

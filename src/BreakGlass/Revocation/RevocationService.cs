@@ -1,5 +1,4 @@
 using BreakGlass.Audit;
-using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
@@ -17,7 +16,7 @@ namespace BreakGlass.Revocation;
 internal sealed class RevocationService(
     NpgsqlDataSource database,
     AuditLog audit,
-    IamClient iam,
+    RoleDenyWriter denies,
     TicketOutbox tickets,
     EvidencePlanner evidence,
     IOptionsMonitor<RevocationOptions> options,
@@ -58,8 +57,10 @@ internal sealed class RevocationService(
             if (grant.Status == GrantStatus.Failed)
             {
                 await transaction.CommitAsync(cancellationToken);
-                // A timeout can hide a successful AssumeRole: deny the grant's tag anyway, at no cost if nothing was minted.
-                await ApplyDenyAsync(grant, cancellationToken);
+                // A timeout or a crash can hide a successful AssumeRole: the grant's tag is denied like any other
+                // until its credentials could have expired, retried and alerted the same way.
+                await DenyOrRecordFailureAsync(grant, cancellationToken);
+                await connection.ExecuteAsync("UPDATE grants SET last_revocation_error = NULL WHERE id = @grantId", new { grantId });
                 return grant.Status;
             }
             // No check of the clock here: Hangfire may start this job a second before expiresAt, and skipping
@@ -69,16 +70,7 @@ internal sealed class RevocationService(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        DenyOutcome outcome;
-        try
-        {
-            outcome = await ApplyDenyAsync(grant, cancellationToken);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException)
-        {
-            await RecordFailedAttemptAsync(grant, failure);
-            throw;
-        }
+        var outcome = await DenyOrRecordFailureAsync(grant, cancellationToken);
 
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -96,7 +88,7 @@ internal sealed class RevocationService(
                 await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.Ended,
                     TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor));
                 await evidence.PlanAsync(connection, transaction, grantId);
-                logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
+                RevocationLog.Revoked(logger, grantId, grant.RoleName);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -121,47 +113,18 @@ internal sealed class RevocationService(
         return true;
     }
 
-    private sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
-
-    private async Task<DenyOutcome> ApplyDenyAsync(Grant grant, CancellationToken cancellationToken)
+    private async Task<DenyOutcome> DenyOrRecordFailureAsync(Grant grant, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
-        await connection.ExecuteAsync("SELECT pg_advisory_lock(7, hashtext(@RoleArn))", new { grant.RoleArn });
         try
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @Id
-                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
-                """,
-                new { grant.Id });
-            var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
-                    "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @RoleArn", new { grant.RoleArn }))
-                .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
-                .ToList();
-            var policy = DenyPolicy.Build(entries, time);
-            var roleName = RoleArn.RoleName(grant.RoleArn);
-            if (policy.IsEmpty)
-            {
-                await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
-            }
-            else
-            {
-                await iam.PutRolePolicyAsync(roleName, DenyPolicy.PolicyName, policy.ToJson(), cancellationToken);
-            }
-            var pruned = entries.Select(entry => entry.GrantId).Except(policy.GrantIds).ToArray();
-            if (pruned.Length > 0)
-            {
-                await connection.ExecuteAsync(
-                    "DELETE FROM role_denies WHERE role_arn = @RoleArn AND grant_id = ANY(@pruned)", new { grant.RoleArn, pruned });
-            }
-            return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
+            return await denies.DenyAsync(grant.Id, grant.RoleArn, cancellationToken);
         }
-        finally
+        // Only a cancellation the caller asked for is not a failure: HttpClient reports its own timeout (a hanging
+        // IAM endpoint) as a TaskCanceledException too, and that must count toward RevocationFailed and its alert.
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@RoleArn))", new { grant.RoleArn });
+            await RecordFailedAttemptAsync(grant, failure);
+            throw;
         }
     }
 
@@ -176,8 +139,11 @@ internal sealed class RevocationService(
             WHERE id = @Id RETURNING revocation_attempts
             """,
             new { grant.Id, error }, transaction);
-        if (attempts >= options.CurrentValue.AlertAfterAttempts
-            && await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.RevocationFailed))
+        var threshold = options.CurrentValue.AlertAfterAttempts;
+        // A Failed grant has no RevocationFailed state to move to: its alert is recorded once, at the threshold.
+        if (attempts >= threshold
+            && (await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.RevocationFailed)
+                || (grant.Status == GrantStatus.Failed && attempts == threshold)))
         {
             await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.RevocationFailed, SystemActor, new Dictionary<string, object?>
             {
@@ -188,15 +154,13 @@ internal sealed class RevocationService(
                 TicketMarkdown.RevocationFailing(grant, attempts, error));
         }
         await transaction.CommitAsync();
-        if (attempts >= options.CurrentValue.AlertAfterAttempts)
+        if (attempts >= threshold)
         {
-            logger.LogCritical(
-                "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} times: {Error}. Its session may still be live; retrying.",
-                grant.Id, grant.RoleName, grant.Requester, attempts, error);
+            RevocationLog.RevocationFailing(logger, grant.Id, grant.RoleName, grant.Requester, attempts, error);
         }
         else
         {
-            logger.LogWarning("Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying", grant.Id, attempts, error);
+            RevocationLog.AttemptFailed(logger, grant.Id, attempts, error);
         }
     }
 }

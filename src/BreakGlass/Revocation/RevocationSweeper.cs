@@ -1,3 +1,4 @@
+using BreakGlass.Grants;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,6 +12,7 @@ namespace BreakGlass.Revocation;
 internal sealed class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
+    GrantIssuer issuer,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
     ILogger<RevocationSweeper> logger) : BackgroundService
@@ -24,25 +26,33 @@ internal sealed class RevocationSweeper(
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            // Nothing may escape ExecuteAsync: that would stop the host, and with it revocation and the alerts.
+            // A timeout is an OperationCanceledException too; only the host's own shutdown ends the loop.
+            catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(failure, "Revocation sweep failed; retrying at the next pass");
+                RevocationLog.PassFailed(logger, failure, "Revocation sweep");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
+        await issuer.FailStuckIssuingAsync(cancellationToken);
         IReadOnlyList<Guid> due;
+        var now = time.GetUtcNow();
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
+            // A Failed grant's AssumeRole may have minted credentials (a timeout, a crash): its tag is denied like any
+            // other until they could have expired, and retried while its last attempt failed.
             due = (await connection.QueryAsync<Guid>(
                 """
                 SELECT id FROM grants
                 WHERE (status IN ('Issuing', 'Active') AND expires_at <= @now)
                    OR status IN ('Revoking', 'RevocationFailed')
+                   OR (status = 'Failed' AND expires_at <= @now AND credentials_expire_at + @margin > @now
+                       AND (last_revocation_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM role_denies WHERE grant_id = grants.id)))
                 ORDER BY expires_at
-                """, new { now = time.GetUtcNow() })).AsList();
+                """, new { now, margin = DenyPolicy.ExpirySafetyMargin })).AsList();
         }
         foreach (var grantId in due)
         {
@@ -50,9 +60,9 @@ internal sealed class RevocationSweeper(
             {
                 await revocation.RevokeAsync(grantId, cancellationToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("Sweeper could not revoke grant {GrantId} yet: {Error}", grantId, failure.Message);
+                RevocationLog.SweepRevokeFailed(logger, grantId, failure.Message);
             }
         }
         return due.Count;

@@ -60,6 +60,11 @@ internal static class TicketMarkdown
         $"🚨 **Revocation is failing** ({attempts} attempts so far): `{Inline(error)}`.\n\n" +
         $"The {Inline(grant.RoleName)} session of {Inline(grant.Requester)} may still be live. BreakGlass keeps retrying; an operator should check the role's inline policy now.";
 
+    public static string DenyDriftRepaired(Grant grant, string finding, DateTimeOffset repairedAt) =>
+        $"🚨 **The IAM deny for this grant was {Inline(finding)} outside BreakGlass** and was restored at {When(repairedAt)}.\n\n" +
+        $"Until then the {Inline(grant.RoleName)} session of {Inline(grant.Requester)} may have been usable after its revocation. " +
+        "Find out who changed the role's `BreakGlassRevocations` policy (CloudTrail `PutRolePolicy` / `DeleteRolePolicy`) and review what the session did.";
+
     /// <summary>The account is the fifth field of <c>arn:aws:iam::123456789012:role/Name</c>.</summary>
     public static string AccountId(string roleArn) => roleArn.Split(':') is { Length: >= 6 } parts ? parts[4] : "unknown";
 

@@ -22,6 +22,9 @@ internal sealed class TicketOutbox(TimeProvider time)
         public const string GrantLink = "grant-link";
 
         public static string Reissued(string accessKeyId) => $"credentials:{accessKeyId}";
+
+        /// <summary>One comment per repaired drift, keyed by the audit event that recorded it.</summary>
+        public static string DenyDrift(long auditSequence) => $"deny-drift:{auditSequence}";
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ internal sealed partial class TicketSweeper(
                 }
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
             {
                 LogSweepFailed(failure);
             }

@@ -1,17 +1,20 @@
+using Amazon.Runtime;
 using BreakGlass.Tests.Aws;
 
 namespace BreakGlass.Tests.Infrastructure;
 
 /// <summary>
 /// The AWS side of a test, created in moto before authentication is enforced: a least-privilege broker user
-/// (what BreakGlass runs as) and break-glass roles that trust exactly that user.
+/// (what BreakGlass runs as), break-glass roles that trust exactly that user, and an account administrator
+/// for tests that change IAM behind BreakGlass's back.
 /// </summary>
 internal sealed class AwsSandbox
 {
     public const string AccountId = MotoIam.AccountId;
 
-    private AwsSandbox(string brokerAccessKeyId, string brokerSecretAccessKey, IReadOnlyList<string> roleArns)
+    private AwsSandbox(string brokerAccessKeyId, string brokerSecretAccessKey, IReadOnlyList<string> roleArns, AWSCredentials administrator)
     {
+        Administrator = administrator;
         BrokerAccessKeyId = brokerAccessKeyId;
         BrokerSecretAccessKey = brokerSecretAccessKey;
         RoleArns = roleArns;
@@ -20,6 +23,9 @@ internal sealed class AwsSandbox
     public string BrokerAccessKeyId { get; }
     public string BrokerSecretAccessKey { get; }
     public IReadOnlyList<string> RoleArns { get; }
+
+    /// <summary>A user allowed everything: an administrator (or an attacker with IAM rights) acting outside BreakGlass.</summary>
+    public AWSCredentials Administrator { get; }
 
     public static async Task<AwsSandbox> CreateAsync(MotoServer moto, IReadOnlyList<string> roleNames)
     {
@@ -44,7 +50,8 @@ internal sealed class AwsSandbox
               {"Effect":"Allow","Action":["cloudtrail:LookupEvents"],"Resource":"*"}]}
             """;
         await MotoIam.QueryAsync(aws, "PutUserPolicy", ("UserName", brokerUser), ("PolicyName", "breakglass-broker"), ("PolicyDocument", brokerPolicy));
-        return new AwsSandbox(MotoIam.Value(keys, "AccessKeyId"), MotoIam.Value(keys, "SecretAccessKey"), roleArns);
+        var (_, administrator) = await MotoIam.CreateAdminUserAsync(aws);
+        return new AwsSandbox(MotoIam.Value(keys, "AccessKeyId"), MotoIam.Value(keys, "SecretAccessKey"), roleArns, administrator);
     }
 
     private static string Json(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);

@@ -1,0 +1,99 @@
+using BreakGlass.Audit;
+using BreakGlass.Grants;
+using BreakGlass.Policy;
+using BreakGlass.Tickets;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BreakGlass.Revocation;
+
+/// <summary>
+/// Checks every <c>Revocation:VerifySeconds</c> that each role's deny in IAM still denies what the database says it
+/// must, and puts it back when it was deleted or edited: a critical ALERT, an audit event and a comment on each
+/// affected grant's ticket. Runs in every instance; the per-role lock makes one instance check a role at a time.
+/// </summary>
+internal sealed class DenyReconciler(
+    NpgsqlDataSource database,
+    RoleDenyWriter denies,
+    AuditLog audit,
+    TicketOutbox tickets,
+    IOptions<PolicyOptions> policy,
+    IOptionsMonitor<RevocationOptions> options,
+    TimeProvider time,
+    ILogger<DenyReconciler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.VerifySeconds), time);
+        do
+        {
+            try
+            {
+                await ReconcileAsync(stoppingToken);
+            }
+            // Nothing may escape ExecuteAsync: that would stop the host, and with it revocation and the alerts.
+            catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
+            {
+                RevocationLog.PassFailed(logger, failure, "Deny verification");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over every configured role and every role with denied grants; returns how many were repaired.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var roles = policy.Value.Roles.Select(role => role.RoleArn)
+            .Concat(await denies.RolesWithDeniesAsync(cancellationToken))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var repaired = 0;
+        foreach (var roleArn in roles)
+        {
+            try
+            {
+                if (await denies.RepairIfDriftedAsync(roleArn, cancellationToken) is { } repair)
+                {
+                    await ReportAsync(repair);
+                    repaired++;
+                }
+            }
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+            {
+                RevocationLog.VerifyFailed(logger, failure, roleArn);
+            }
+        }
+        return repaired;
+    }
+
+    private async Task ReportAsync(DenyRepair repair)
+    {
+        var drift = repair.Drift;
+        RevocationLog.DriftRepaired(logger, repair.RoleArn, drift.Finding, drift.MissingGrantIds.Count);
+        var now = time.GetUtcNow();
+        var data = new Dictionary<string, object?>
+        {
+            ["roleArn"] = repair.RoleArn,
+            ["policyName"] = DenyPolicy.PolicyName,
+            ["finding"] = drift.Finding,
+            ["missingGrantIds"] = drift.MissingGrantIds.Select(DenyPolicy.GrantTagValue).ToArray(),
+            ["restoredGrantCount"] = repair.Restored.GrantIds.Count,
+            ["repairedAt"] = now,
+        };
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (drift.MissingGrantIds.Count == 0)
+        {
+            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.DenyDriftRepaired, RevocationService.SystemActor, data);
+        }
+        foreach (var grantId in drift.MissingGrantIds)
+        {
+            var recorded = await audit.AppendAsync(connection, transaction, grantId, AuditEventTypes.DenyDriftRepaired, RevocationService.SystemActor, data);
+            if (await GrantStore.FindAsync(connection, grantId, transaction) is { } grant)
+            {
+                await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.DenyDrift(recorded.Sequence),
+                    TicketMarkdown.DenyDriftRepaired(grant, drift.Finding, now));
+            }
+        }
+        await transaction.CommitAsync();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text;
+using BreakGlass.Audit;
+using BreakGlass.Aws.Iam;
+using Dapper;
+using Npgsql;
+
+namespace BreakGlass.Revocation;
+
+/// <summary>What a deny write left in IAM.</summary>
+internal sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
+
+/// <summary>A drifted deny that was found and put back.</summary>
+internal sealed record DenyRepair(string RoleArn, DenyDrift Drift, DenyPolicy Restored);
+
+/// <summary>
+/// The one owner of <c>role_denies</c> and of the role's <see cref="DenyPolicy.PolicyName"/> in IAM. Every write
+/// rebuilds the document from the database (the source of truth, not the document in IAM), reads it back, and
+/// records the verification in the audit chain; a write IAM does not hold back is a failed write.
+/// </summary>
+internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, AuditLog audit, TimeProvider time)
+{
+    // IAM is eventually consistent: a read right after a write may still see the previous document.
+    private static readonly TimeSpan[] ReadBackDelays = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+
+    /// <summary>Adds the grant to the role's deny, writes and verifies it, and prunes expired ids.</summary>
+    public async Task<DenyOutcome> DenyAsync(Guid grantId, string roleArn, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // The policy is read-modify-write per role: concurrent revocations and the reconciler must never lose an id.
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(7, hashtext(@roleArn))", new { roleArn });
+        try
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
+                SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @grantId
+                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
+                """,
+                new { grantId });
+            var entries = await EntriesAsync(connection, roleArn);
+            var policy = DenyPolicy.Build(entries, time);
+            await WriteVerifiedAsync(connection, grantId, roleArn, policy, "revocation", cancellationToken);
+            var pruned = entries.Select(entry => entry.GrantId).Except(policy.GrantIds).ToArray();
+            if (pruned.Length > 0)
+            {
+                await connection.ExecuteAsync(
+                    "DELETE FROM role_denies WHERE role_arn = @roleArn AND grant_id = ANY(@pruned)", new { roleArn, pruned });
+            }
+            return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@roleArn))", new { roleArn });
+        }
+    }
+
+    /// <summary>
+    /// Compares the role's deny in IAM with the database and restores it when it no longer denies what it must.
+    /// Null when it is intact, or when another instance holds the role (it is writing or checking it right now).
+    /// </summary>
+    public async Task<DenyRepair?> RepairIfDriftedAsync(string roleArn, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        if (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(7, hashtext(@roleArn))", new { roleArn }))
+        {
+            return null;
+        }
+        try
+        {
+            var expected = DenyPolicy.Build(await EntriesAsync(connection, roleArn), time);
+            // A grant whose revocation has not succeeded yet is the revocation path's to write (and alert), not drift.
+            var confirmed = (await connection.QueryAsync<Guid>(
+                """
+                SELECT d.grant_id FROM role_denies d JOIN grants g ON g.id = d.grant_id
+                WHERE d.role_arn = @roleArn AND g.last_revocation_error IS NULL AND g.status NOT IN ('Revoking', 'RevocationFailed')
+                """, new { roleArn })).ToHashSet();
+            var held = await iam.GetRolePolicyAsync(RoleArn.RoleName(roleArn), DenyPolicy.PolicyName, cancellationToken);
+            if (DenyDrift.Find(held, expected, confirmed) is not { } drift)
+            {
+                return null;
+            }
+            await WriteVerifiedAsync(connection, null, roleArn, expected, "drift-repair", cancellationToken);
+            return new DenyRepair(roleArn, drift, expected);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@roleArn))", new { roleArn });
+        }
+    }
+
+    /// <summary>Every role that has denied grants: the reconciler checks these besides the configured roles.</summary>
+    public async Task<IReadOnlyList<string>> RolesWithDeniesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>("SELECT DISTINCT role_arn FROM role_denies")).AsList();
+    }
+
+    private static async Task<List<DenyPolicyEntry>> EntriesAsync(NpgsqlConnection connection, string roleArn) =>
+        (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
+            "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @roleArn", new { roleArn }))
+        .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
+        .ToList();
+
+    private async Task WriteVerifiedAsync(
+        NpgsqlConnection connection, Guid? grantId, string roleArn, DenyPolicy policy, string trigger, CancellationToken cancellationToken)
+    {
+        var roleName = RoleArn.RoleName(roleArn);
+        if (policy.IsEmpty)
+        {
+            await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
+        }
+        else
+        {
+            await iam.PutRolePolicyAsync(roleName, DenyPolicy.PolicyName, policy.ToJson(), cancellationToken);
+        }
+        var readBack = await ReadBackAsync(roleName, policy, cancellationToken)
+                       ?? throw new DenyVerificationException(roleArn);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await audit.AppendAsync(connection, transaction, grantId, AuditEventTypes.DenyVerified, RevocationService.SystemActor,
+            new Dictionary<string, object?>
+            {
+                ["roleArn"] = roleArn,
+                ["policyName"] = DenyPolicy.PolicyName,
+                ["trigger"] = trigger,
+                ["deniedGrantIds"] = policy.GrantIds.Select(DenyPolicy.GrantTagValue).ToArray(),
+                ["revokeSessionsIssuedBefore"] = policy.RevokeSessionsIssuedBefore,
+                ["documentSha256"] = readBack.DocumentSha256,
+            });
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private sealed record ReadBack(string? DocumentSha256);
+
+    private async Task<ReadBack?> ReadBackAsync(string roleName, DenyPolicy written, CancellationToken cancellationToken)
+    {
+        foreach (var delay in ReadBackDelays)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            var document = await iam.GetRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
+            if (DenyDrift.IsExactly(document, written))
+            {
+                return new ReadBack(document is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document))));
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using BreakGlass.Tests.Grants;
+using BreakGlass.Tests.Infrastructure;
+
+namespace BreakGlass.Tests.Revocation;
+
+/// <summary>
+/// BreakGlass whose every AWS call goes through a <see cref="StallingProxy"/> to moto, with a 1-second IAM timeout
+/// so a hanging endpoint costs seconds, not minutes.
+/// </summary>
+public class StallingAwsFixture : BreakGlassFixture
+{
+    public StallingAwsFixture()
+    {
+        Proxy = new StallingProxy(() => Moto.Endpoint);
+        Overrides["AWS_ENDPOINT_URL"] = Proxy.Endpoint.ToString();
+        Overrides["Revocation__IamTimeoutSeconds"] = "1";
+        Overrides["Revocation__AlertAfterAttempts"] = "2";
+    }
+
+    internal StallingProxy Proxy { get; }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Proxy.DisposeAsync();
+    }
+}
+
+public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<StallingAwsFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task AHangingIamEndpointDrivesTheGrantToRevocationFailedWithoutStoppingTheHostAndItRecovers()
+    {
+        fixture.Proxy.Forward();
+        var role = fixture.TakeDedicatedRole();
+        var engineer = TestIdentityProvider.NewUser();
+        using var client = fixture.Client(fixture.Idp.Requester(engineer));
+        var created = await (await client.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+        using var session = new EngineerSession(fixture.Moto, created["credentials"]!);
+
+        // IAM accepts the connection and never answers: every attempt ends in HttpClient's timeout.
+        fixture.Proxy.Hang();
+        var ending = await (await client.RevokeAsync(id, "done, but the path to IAM hangs")).ReadObjectAsync(HttpStatusCode.OK);
+        Assert.Equal("Revoking", (string?)ending["status"]);
+        var failed = await client.WaitForStatusAsync(id, "RevocationFailed", Patience);
+
+        Assert.Equal("RevocationFailed", (string?)failed["status"]);
+        Assert.Contains("TaskCanceledException", (string?)failed["lastRevocationError"], StringComparison.Ordinal);
+        Assert.True(fixture.Proxy.Hung > 0, "the requests reached the hanging endpoint");
+        Assert.Contains(fixture.Log, line => line.Contains($"ALERT revocation of grant {id}", StringComparison.Ordinal));
+        Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'grant.revocation_failed'", ("id", Guid.Parse(id))));
+        Assert.True(await session.IsHonouredAsync(), "the deny never reached IAM: this is exactly why the state is alerted");
+
+        // The sweepers kept running through the timeouts: the same process still serves and still sweeps.
+        var passesBefore = fixture.Proxy.Hung;
+        Assert.True(await Eventually.TrueAsync(() => fixture.Proxy.Hung > passesBefore, Patience), "the sweeper keeps retrying");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        Assert.DoesNotContain(fixture.Log, line => line.Contains("Hosting failed", StringComparison.Ordinal)
+                                                   || line.Contains("BackgroundService failed", StringComparison.Ordinal));
+
+        fixture.Proxy.Forward();
+        var revoked = await client.WaitForStatusAsync(id, "Revoked", Patience);
+        Assert.Equal("Revoked", (string?)revoked["status"]);
+        Assert.Null((string?)revoked["lastRevocationError"]);
+        Assert.False(await session.IsHonouredAsync());
+    }
+
+    [Fact]
+    public async Task AClientThatHangsUpDuringAssumeRoleStillGetsItsGrantIssuedAndRecorded()
+    {
+        var engineer = TestIdentityProvider.NewUser();
+        var key = Guid.NewGuid().ToString();
+        var role = fixture.TakeDedicatedRole();
+        fixture.Proxy.Delay(TimeSpan.FromSeconds(3));
+        using (var impatient = fixture.Client(fixture.Idp.Requester(engineer)))
+        {
+            impatient.Timeout = TimeSpan.FromSeconds(1);
+            await Assert.ThrowsAsync<TaskCanceledException>(() => impatient.BreakGlassAsync(role, idempotencyKey: key));
+        }
+
+        Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", engineer)) == "Active", Patience));
+        Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grant_credentials c JOIN grants g ON g.id = c.grant_id WHERE g.requester = @engineer", ("engineer", engineer)));
+
+        // The retry the engineer makes gets the same grant, with working credentials.
+        fixture.Proxy.Forward();
+        using var client = fixture.Client(fixture.Idp.Requester(engineer));
+        var replayed = await (await client.BreakGlassAsync(role, idempotencyKey: key)).ReadObjectAsync(HttpStatusCode.Created);
+        Assert.Equal("Active", (string?)replayed["status"]);
+        Assert.Equal(1L, await Database.GrantCountAsync(fixture, engineer));
+        using var session = new EngineerSession(fixture.Moto, replayed["credentials"]!);
+        Assert.True(await session.IsHonouredAsync());
+    }
+}
