@@ -1,5 +1,6 @@
 using BreakGlass.Audit;
 using BreakGlass.Grants;
+using BreakGlass.Jobs;
 using BreakGlass.Policy;
 using BreakGlass.Tickets;
 using Microsoft.Extensions.Options;
@@ -20,24 +21,11 @@ internal sealed class DenyReconciler(
     IOptions<PolicyOptions> policy,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
-    ILogger<DenyReconciler> logger) : BackgroundService
+    ILogger<DenyReconciler> logger) : Sweeper(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.VerifySeconds), time);
-        do
-        {
-            try
-            {
-                await ReconcileAsync(stoppingToken);
-            }
-            // Nothing may escape ExecuteAsync: that would stop the host, and with it revocation and the alerts.
-            catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
-            {
-                RevocationLog.PassFailed(logger, failure, "Deny verification");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.VerifySeconds);
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => ReconcileAsync(cancellationToken);
 
     /// <summary>One pass over every configured role and every role with denied grants; returns how many were repaired.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
@@ -59,7 +47,7 @@ internal sealed class DenyReconciler(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                RevocationLog.VerifyFailed(logger, failure, roleArn);
+                RevocationLog.VerifyFailed(Logger, failure, roleArn);
             }
         }
         return repaired;
@@ -68,8 +56,8 @@ internal sealed class DenyReconciler(
     private async Task ReportAsync(DenyRepair repair)
     {
         var drift = repair.Drift;
-        RevocationLog.DriftRepaired(logger, repair.RoleArn, drift.Finding, drift.MissingGrantIds.Count);
-        var now = time.GetUtcNow();
+        RevocationLog.DriftRepaired(Logger, repair.RoleArn, drift.Finding, drift.MissingGrantIds.Count);
+        var now = Time.GetUtcNow();
         var data = new Dictionary<string, object?>
         {
             ["roleArn"] = repair.RoleArn,

@@ -19,10 +19,4 @@ internal static partial class RevocationLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Checking the deny on {RoleArn} failed; retrying at the next pass")]
     public static partial void VerifyFailed(ILogger logger, Exception failure, string roleArn);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
-    public static partial void SweepRevokeFailed(ILogger logger, Guid grantId, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Loop} pass failed; retrying at the next pass")]
-    public static partial void PassFailed(ILogger logger, Exception failure, string loop);
 }

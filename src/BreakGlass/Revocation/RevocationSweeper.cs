@@ -1,4 +1,5 @@
 using BreakGlass.Grants;
+using BreakGlass.Jobs;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,37 +10,23 @@ namespace BreakGlass.Revocation;
 /// The source of truth for revocation: every pass revokes each grant past its window that is not yet revoked,
 /// so a lost, delayed or crashed job costs at most one interval. Runs in every instance; revocation is idempotent.
 /// </summary>
-internal sealed class RevocationSweeper(
+internal sealed partial class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
     GrantIssuer issuer,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
-    ILogger<RevocationSweeper> logger) : BackgroundService
+    ILogger<RevocationSweeper> logger) : Sweeper(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds));
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            // Nothing may escape ExecuteAsync: that would stop the host, and with it revocation and the alerts.
-            // A timeout is an OperationCanceledException too; only the host's own shutdown ends the loop.
-            catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
-            {
-                RevocationLog.PassFailed(logger, failure, "Revocation sweep");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds);
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         await issuer.FailStuckIssuingAsync(cancellationToken);
         IReadOnlyList<Guid> due;
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             // A Failed grant's AssumeRole may have minted credentials (a timeout, a crash): its tag is denied like any
@@ -62,9 +49,12 @@ internal sealed class RevocationSweeper(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                RevocationLog.SweepRevokeFailed(logger, grantId, failure.Message);
+                LogCouldNotRevokeYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
+    private static partial void LogCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
 }

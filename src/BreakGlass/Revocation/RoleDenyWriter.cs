@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
+using BreakGlass.Storage;
 using Dapper;
 using Npgsql;
 
@@ -28,7 +29,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // The policy is read-modify-write per role: concurrent revocations and the reconciler must never lose an id.
-        await connection.ExecuteAsync("SELECT pg_advisory_lock(7, hashtext(@roleArn))", new { roleArn });
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, roleArn);
         try
         {
             await connection.ExecuteAsync(
@@ -51,7 +52,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         }
         finally
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@roleArn))", new { roleArn });
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, roleArn);
         }
     }
 
@@ -62,7 +63,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
     public async Task<DenyRepair?> RepairIfDriftedAsync(string roleArn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(7, hashtext(@roleArn))", new { roleArn }))
+        if (!await AdvisoryLocks.RoleDenyPolicy.TryTakeAsync(connection, roleArn))
         {
             return null;
         }
@@ -85,7 +86,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         }
         finally
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@roleArn))", new { roleArn });
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, roleArn);
         }
     }
 

@@ -97,4 +97,43 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
         using var session = new EngineerSession(fixture.Moto, replayed["credentials"]!);
         Assert.True(await session.IsHonouredAsync());
     }
+
+    [Fact]
+    public async Task AKeyMintedWhileTheDatabaseIsUnreachableIsRecordedOnceItAnswersAndTheGrantFails()
+    {
+        var engineer = TestIdentityProvider.NewUser();
+        var role = fixture.TakeDedicatedRole();
+        using var client = fixture.Client(fixture.Idp.Requester(engineer));
+        fixture.Proxy.Delay(TimeSpan.FromSeconds(8));
+        var inFlight = client.BreakGlassAsync(role, idempotencyKey: Guid.NewGuid().ToString());
+        Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string?>(fixture.ConnectionString,
+            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", engineer)) == "Issuing", Patience));
+        var id = await Database.ScalarAsync<Guid>(fixture.ConnectionString, "SELECT id FROM grants WHERE requester = @engineer", ("engineer", engineer));
+
+        // While STS is answering, the database goes away: the minted key cannot be recorded, so it is withheld.
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database!;
+        var admin = (await PostgresServer.GetAsync()).AdminConnectionString;
+        await Database.ExecuteAsync(admin, $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false");
+        await Database.ExecuteAsync(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @database", ("database", database));
+        HttpResponseMessage withheld;
+        try
+        {
+            withheld = await inFlight;
+        }
+        finally
+        {
+            await Database.ExecuteAsync(admin, $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
+            fixture.Proxy.Forward();
+            // This process's idle connections to the database were terminated too.
+            Npgsql.NpgsqlConnection.ClearAllPools();
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, withheld.StatusCode);
+
+        Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT status FROM grants WHERE id = @id", ("id", id)) == "Failed", Patience));
+        var accessKeyId = await Database.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT access_key_id FROM grant_credentials WHERE grant_id = @id", ("id", id));
+        Assert.Contains(accessKeyId, await Database.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT data FROM audit_events WHERE grant_id = @id AND event_type = 'grant.credentials_withheld'", ("id", id)), StringComparison.Ordinal);
+    }
 }
