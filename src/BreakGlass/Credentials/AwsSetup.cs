@@ -28,6 +28,8 @@ internal static class AwsSetup
             return new AmazonSecurityTokenServiceClient(aws.Credentials, config);
         });
         services.AddSingleton<StsCredentialIssuer>();
+        services.AddSingleton<BrokerIdentity>();
+        services.AddHostedService(provider => provider.GetRequiredService<BrokerIdentity>());
         return services;
     }
 }

@@ -21,6 +21,7 @@ internal static class GrantsSetup
         services.AddSingleton<GrantViews>();
         services.AddOptions<RevocationOptions>().Bind(configuration.GetSection(RevocationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RevocationService>();
+        services.AddSingleton<RoleRevokeAll>();
         services.AddTransient<RevokeGrantJob>();
         services.AddSingleton<RevocationSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<RevocationSweeper>());
