@@ -1,3 +1,4 @@
+using BreakGlass.Storage;
 using Dapper;
 using Npgsql;
 
@@ -75,7 +76,7 @@ internal static class GrantStore
     /// </summary>
     public static async Task<int> LockAndCountOpenAsync(NpgsqlConnection connection, string requester, string roleName, DateTimeOffset now)
     {
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(8, hashtext(@requester || '/' || lower(@roleName)))", new { requester, roleName });
+        await AdvisoryLocks.OpenGrants.TakeForTransactionAsync(connection, $"{requester}/{roleName.ToLowerInvariant()}");
         return await connection.ExecuteScalarAsync<int>(
             """
             SELECT count(*) FROM grants

@@ -3,6 +3,7 @@ using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
+using BreakGlass.Storage;
 using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -140,7 +141,7 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
-        await connection.ExecuteAsync("SELECT pg_advisory_lock(7, hashtext(@roleArn))", new { roleArn });
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, roleArn);
         try
         {
             if (grantId is { } id)
@@ -186,7 +187,7 @@ internal sealed class RevocationService(
         }
         finally
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@roleArn))", new { roleArn });
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, roleArn);
         }
     }
 

@@ -1,12 +1,14 @@
 using Amazon.Runtime;
 using Amazon.SecurityToken;
-using BreakGlass.Aws;
+using BreakGlass.Aws.Iam;
+using BreakGlass.Aws.Sts;
 
-namespace BreakGlass.Credentials;
+namespace BreakGlass.Aws;
 
 internal static class AwsSetup
 {
-    public static IServiceCollection AddAwsClients(this IServiceCollection services)
+    /// <summary>The AWS clients BreakGlass calls: STS to mint credentials, IAM to deny them. CloudTrail clients are per region, made by evidence collection.</summary>
+    public static IServiceCollection AddAws(this IServiceCollection services)
     {
         services.AddSingleton(_ => AwsEnvironment.FromStandardVariables());
         services.AddSingleton<IAmazonSecurityTokenService>(provider =>
@@ -30,6 +32,7 @@ internal static class AwsSetup
         services.AddSingleton<StsCredentialIssuer>();
         services.AddSingleton<BrokerIdentity>();
         services.AddHostedService(provider => provider.GetRequiredService<BrokerIdentity>());
+        services.AddIamClient();
         return services;
     }
 }

@@ -1,7 +1,7 @@
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 
-namespace BreakGlass.Credentials;
+namespace BreakGlass.Aws.Sts;
 
 /// <summary>
 /// Who BreakGlass is in AWS (<c>sts:GetCallerIdentity</c>). A broker that is itself a role session (EC2 instance
