@@ -15,4 +15,6 @@ internal static class AuditEventTypes
     public const string DenyVerified = "deny.verified";
     /// <summary>The reconciler found a role's deny deleted or edited behind BreakGlass's back and put it back.</summary>
     public const string DenyDriftRepaired = "deny.drift_repaired";
+    public const string RoleSessionsCutOff = "role.sessions_cut_off";
+    public const string RoleRevokedAll = "role.revoked_all";
 }

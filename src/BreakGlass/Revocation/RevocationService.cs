@@ -30,15 +30,21 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var moved = await EndEarlyAsync(connection, transaction, grantId, actor, reason);
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
+    }
+
+    /// <summary>The same, inside the caller's transaction.</summary>
+    public async Task<bool> EndEarlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string actor, string reason)
+    {
         var grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
                     ?? throw new NotFoundException($"No grant {grantId} exists.");
         if (grant.Status == GrantStatus.Failed)
         {
             throw new ConflictException($"Grant {grantId} failed to issue: there is nothing to end.");
         }
-        var moved = await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
-        await transaction.CommitAsync(cancellationToken);
-        return moved;
+        return await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
     }
 
     /// <summary>Puts the deny in place and marks the grant revoked; a no-op for a revoked grant.</summary>
@@ -117,7 +123,7 @@ internal sealed class RevocationService(
     {
         try
         {
-            return await denies.DenyAsync(grant.Id, grant.RoleArn, cancellationToken);
+            return await denies.DenyAsync(grant.RoleArn, grant.Id, cancellationToken);
         }
         // Only a cancellation the caller asked for is not a failure: HttpClient reports its own timeout (a hanging
         // IAM endpoint) as a TaskCanceledException too, and that must count toward RevocationFailed and its alert.

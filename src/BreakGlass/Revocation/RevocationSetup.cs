@@ -15,6 +15,7 @@ internal static class RevocationSetup
                 factory.HttpClientActions.Add(http => http.Timeout = TimeSpan.FromSeconds(revocation.Value.IamTimeoutSeconds)));
         services.AddSingleton<RoleDenyWriter>();
         services.AddSingleton<RevocationService>();
+        services.AddSingleton<RoleRevokeAll>();
         services.AddTransient<RevokeGrantJob>();
         services.AddSingleton<RevocationSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<RevocationSweeper>());

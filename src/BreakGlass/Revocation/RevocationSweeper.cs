@@ -39,7 +39,7 @@ internal sealed partial class RevocationSweeper(
                    OR (status = 'Failed' AND expires_at <= @now AND credentials_expire_at + @margin > @now
                        AND (last_revocation_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM role_denies WHERE grant_id = grants.id)))
                 ORDER BY expires_at
-                """, new { now, margin = DenyPolicy.ExpirySafetyMargin })).AsList();
+                """, new { now, margin = DenyPolicy.DeniedAfterCredentialsExpire })).AsList();
         }
         foreach (var grantId in due)
         {

@@ -19,28 +19,40 @@ internal sealed record DenyRepair(string RoleArn, DenyDrift Drift, DenyPolicy Re
 /// rebuilds the document from the database (the source of truth, not the document in IAM), reads it back, and
 /// records the verification in the audit chain; a write IAM does not hold back is a failed write.
 /// </summary>
-internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, AuditLog audit, TimeProvider time)
+internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, AuditLog audit, TimeProvider time, ILogger<RoleDenyWriter> logger)
 {
     // IAM is eventually consistent: a read right after a write may still see the previous document.
     private static readonly TimeSpan[] ReadBackDelays = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 
-    /// <summary>Adds the grant to the role's deny, writes and verifies it, and prunes expired ids.</summary>
-    public async Task<DenyOutcome> DenyAsync(Guid grantId, string roleArn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds the role's deny from the database (adding <paramref name="grantId"/> first, if given), writes and
+    /// verifies it, and prunes ids no longer needed. When the ids would not fit in IAM's limit, the role gets an
+    /// <c>aws:TokenIssueTime</c> cut-off instead of a failure.
+    /// </summary>
+    public async Task<DenyOutcome> DenyAsync(string roleArn, Guid? grantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // The policy is read-modify-write per role: concurrent revocations and the reconciler must never lose an id.
         await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, roleArn);
         try
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @grantId
-                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
-                """,
-                new { grantId });
+            if (grantId is { } id)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
+                    SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @id
+                    ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
+                    """,
+                    new { id });
+            }
             var entries = await EntriesAsync(connection, roleArn);
-            var policy = DenyPolicy.Build(entries, time);
+            var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
+            var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
+            if (policy.RevokeSessionsIssuedBefore is { } before && before > cutoff)
+            {
+                await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
+            }
             await WriteVerifiedAsync(connection, grantId, roleArn, policy, "revocation", cancellationToken);
             var pruned = entries.Select(entry => entry.GrantId).Except(policy.GrantIds).ToArray();
             if (pruned.Length > 0)
@@ -56,6 +68,25 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         }
     }
 
+    // Recorded before IAM is written: a retry after a failed write rebuilds the same cut-off from the database.
+    private async Task RecordOverflowCutoffAsync(NpgsqlConnection connection, string roleArn, DateTimeOffset before, int revokedGrants)
+    {
+        const string reason = "the revoked grant ids no longer fit in IAM's inline policy limit";
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), RevocationService.SystemActor, reason);
+            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleSessionsCutOff, RevocationService.SystemActor, new Dictionary<string, object?>
+            {
+                ["roleArn"] = roleArn,
+                ["revokeSessionsIssuedBefore"] = before,
+                ["reason"] = reason,
+                ["revokedGrants"] = revokedGrants,
+            });
+            await transaction.CommitAsync();
+        }
+        RoleCutoffLog.OverflowCutoff(logger, roleArn, before, revokedGrants);
+    }
+
     /// <summary>
     /// Compares the role's deny in IAM with the database and restores it when it no longer denies what it must.
     /// Null when it is intact, or when another instance holds the role (it is writing or checking it right now).
@@ -69,7 +100,8 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         }
         try
         {
-            var expected = DenyPolicy.Build(await EntriesAsync(connection, roleArn), time);
+            // Build, not BuildWithinLimit: raising an overflow cut-off is the revocation path's decision, not a repair's.
+            var expected = DenyPolicy.Build(await EntriesAsync(connection, roleArn), time, await RoleCutoffs.FindAsync(connection, roleArn));
             // A grant whose revocation has not succeeded yet is the revocation path's to write (and alert), not drift.
             var confirmed = (await connection.QueryAsync<Guid>(
                 """
@@ -98,9 +130,13 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
     }
 
     private static async Task<List<DenyPolicyEntry>> EntriesAsync(NpgsqlConnection connection, string roleArn) =>
-        (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
-            "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @roleArn", new { roleArn }))
-        .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
+        (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt, DateTimeOffset? EndedAt)>(
+            """
+            SELECT d.grant_id, d.credentials_expire_at, g.ended_at
+            FROM role_denies d JOIN grants g ON g.id = d.grant_id
+            WHERE d.role_arn = @roleArn
+            """, new { roleArn }))
+        .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt, row.EndedAt))
         .ToList();
 
     private async Task WriteVerifiedAsync(

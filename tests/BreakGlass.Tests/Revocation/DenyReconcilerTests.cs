@@ -112,7 +112,7 @@ public sealed class DenyReconcilerTests(VerifyingFixture fixture) : IClassFixtur
         await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @grantId AND event_type = 'deny.drift_repaired'", ("grantId", grantId)) >= atLeast;
 
-    private IamClient Administrator() => MotoIam.Client(MotoIam.Environment(fixture.Moto, fixture.Aws.Administrator));
+    private IamClient Administrator() => MotoIam.Client(MotoIam.Environment(fixture.Moto, fixture.Aws.FrontAdmin));
 
     private string RoleName(string role) => RoleArn.RoleName(fixture.RoleArnOf(role));
 

@@ -45,7 +45,8 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
         // IAM accepts the connection and never answers: every attempt ends in HttpClient's timeout.
         fixture.Proxy.Hang();
         var ending = await (await client.RevokeAsync(id, "done, but the path to IAM hangs")).ReadObjectAsync(HttpStatusCode.OK);
-        Assert.Equal("Revoking", (string?)ending["status"]);
+        // The sweeper may have counted the second failed attempt while the early end made the first.
+        Assert.Contains((string?)ending["status"], new[] { "Revoking", "RevocationFailed" });
         var failed = await client.WaitForStatusAsync(id, "RevocationFailed", Patience);
 
         Assert.Equal("RevocationFailed", (string?)failed["status"]);

@@ -24,6 +24,7 @@ public sealed class IssuingDeadlineTests(ShortIssuingDeadlineFixture fixture) : 
         var engineer = TestIdentityProvider.NewUser();
         var key = Guid.NewGuid().ToString();
         using var client = fixture.Client(fixture.Idp.Requester(engineer));
+        client.Timeout = TimeSpan.FromMinutes(5);
 
         // STS hangs; the instance dies while AssumeRole is in flight, so nothing in it can finish the grant.
         fixture.Proxy.Hang();
@@ -31,7 +32,9 @@ public sealed class IssuingDeadlineTests(ShortIssuingDeadlineFixture fixture) : 
         Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string?>(fixture.ConnectionString,
             "SELECT status FROM grants WHERE requester = @engineer", ("engineer", engineer)) == "Issuing", Patience));
         fixture.Service.Kill();
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => inFlight);
+        // The connection dies with the process (on a loaded machine the client may see that as its own cancellation).
+        var lost = await Record.ExceptionAsync(() => inFlight);
+        Assert.True(lost is HttpRequestException or TaskCanceledException, $"the request must die with the instance, not answer: {lost}");
         var id = await Database.ScalarAsync<Guid>(fixture.ConnectionString, "SELECT id FROM grants WHERE requester = @engineer", ("engineer", engineer));
 
         var restarted = await fixture.StartInstanceAsync();
@@ -50,7 +53,7 @@ public sealed class IssuingDeadlineTests(ShortIssuingDeadlineFixture fixture) : 
         Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<int>(fixture.ConnectionString,
             "SELECT revocation_attempts FROM grants WHERE id = @id", ("id", id)) >= 1, Patience));
         fixture.Proxy.Forward();
-        var iam = MotoIam.Client(MotoIam.Environment(fixture.Moto, fixture.Aws.Administrator));
+        var iam = MotoIam.Client(MotoIam.Environment(fixture.Moto, fixture.Aws.FrontAdmin));
         Assert.True(await Eventually.TrueAsync(async () =>
             await iam.GetRolePolicyAsync(RoleArn.RoleName(fixture.RoleArnOf(role)), DenyPolicy.PolicyName) is { } document
             && DenyPolicy.Parse(document).GrantIds.Contains(id), Patience));
