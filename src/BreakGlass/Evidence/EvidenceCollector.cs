@@ -1,6 +1,6 @@
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
-using BreakGlass.Credentials;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Grants;
 using BreakGlass.Storage;
 using Dapper;

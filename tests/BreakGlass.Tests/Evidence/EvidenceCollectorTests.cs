@@ -4,7 +4,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using BreakGlass.Audit;
 using BreakGlass.Aws.CloudTrail;
-using BreakGlass.Credentials;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Evidence;
 using BreakGlass.Evidence.S3Logs;
 using BreakGlass.Storage;
