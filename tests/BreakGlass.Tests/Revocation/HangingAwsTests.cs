@@ -52,7 +52,9 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
         Assert.Equal("RevocationFailed", (string?)failed["status"]);
         Assert.Contains("TaskCanceledException", (string?)failed["lastRevocationError"], StringComparison.Ordinal);
         Assert.True(fixture.Proxy.Hung > 0, "the requests reached the hanging endpoint");
-        Assert.Contains(fixture.Log, line => line.Contains($"ALERT revocation of grant {id}", StringComparison.Ordinal));
+        // The line is logged right after the state commits; the test reads the process's output asynchronously.
+        Assert.True(await Eventually.TrueAsync(
+            () => fixture.Log.Any(line => line.Contains($"ALERT revocation of grant {id}", StringComparison.Ordinal)), Patience));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'grant.revocation_failed'", ("id", Guid.Parse(id))));
         Assert.True(await session.IsHonouredAsync(), "the deny never reached IAM: this is exactly why the state is alerted");
