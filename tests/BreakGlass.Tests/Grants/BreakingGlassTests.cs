@@ -68,12 +68,12 @@ public sealed class BreakingGlassTests(BreakGlassFixture fixture) : IClassFixtur
         using var session = new EngineerSession(fixture.Moto, created["credentials"]!);
         Assert.True(await session.IsHonouredAsync());
 
-        var refusedAt = await session.WaitUntilRefusedAsync(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20));
+        var refusedAt = await session.WaitUntilRefusedAsync(expiresAt - DateTimeOffset.UtcNow + Eventually.Patience);
 
+        // Not before the window ends (the job may start up to a second early); how soon after is a benchmark (RevocationLag).
         Assert.NotNull(refusedAt);
-        // The scheduled job fires within about a second of expiry (it may start up to a second early).
-        Assert.InRange((refusedAt.Value - expiresAt).TotalSeconds, -2, 10);
-        var revoked = await client.WaitForStatusAsync((string)created["id"]!, "Revoked", TimeSpan.FromSeconds(10));
+        Assert.True(refusedAt.Value - expiresAt >= TimeSpan.FromSeconds(-2), $"refused at {refusedAt:O}, before the window ended at {expiresAt:O}");
+        var revoked = await client.WaitForStatusAsync((string)created["id"]!, "Revoked", Eventually.Patience);
         Assert.Equal("Revoked", (string?)revoked["status"]);
         Assert.Equal("breakglass", (string?)revoked["endedBy"]);
     }

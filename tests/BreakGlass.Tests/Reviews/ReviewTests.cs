@@ -122,9 +122,9 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         jobs.Enqueue<ReviewReminderJob>(job => job.RunAsync());
         jobs.Enqueue<ReviewReminderJob>(job => job.RunAsync());
 
-        Assert.True(await Eventually.TrueAsync(() => !fixture.WebhookBodies.IsEmpty, TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => !fixture.WebhookBodies.IsEmpty, Eventually.Patience));
         Assert.Contains(fixture.WebhookBodies, body => body.Contains(grant.Id, StringComparison.Ordinal));
-        Assert.True(await Eventually.TrueAsync(() => fixture.Log.Any(line => line.Contains("Reviews waiting:", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => fixture.Log.Any(line => line.Contains("Reviews waiting:", StringComparison.Ordinal)), Eventually.Patience));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND dedupe_key LIKE 'review-overdue:%'", ("id", Guid.Parse(grant.Id))));
     }
