@@ -91,7 +91,7 @@ internal sealed class GrantIssuer(
             await RecordFailureAsync(grant, failure.Message);
             throw;
         }
-        var active = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        var active = await RecordIssuedOrWithholdAsync(grant, credentials, GrantAuditEvents.Issued, GrantStatus.Active);
         await tickets.ProcessInlineAsync(grant.Id, ticket, cancellationToken);
         return new IssueOutcome(active, credentials, Replayed: false);
     }
@@ -113,15 +113,9 @@ internal sealed class GrantIssuer(
         }
         var durationSeconds = AssumeRoleParameters.DurationSeconds(grant.ExpiresAt - now, policyRole.MaxSessionSeconds);
         // Extend the deny's lifetime before minting, so a revocation racing this call keeps the new credentials covered.
-        var extended = await connection.ExecuteAsync(
-            """
-            UPDATE grants SET credentials_expire_at = greatest(credentials_expire_at, @until)
-            WHERE id = @grantId AND status = 'Active'
-            """,
-            new { grantId, until = now.AddSeconds(durationSeconds) });
-        if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
+        if (!await GrantStore.TryExtendCredentialsExpiryAsync(connection, grantId, now.AddSeconds(durationSeconds))) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
         var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
-        var current = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
+        var current = await RecordIssuedOrWithholdAsync(grant, credentials, GrantAuditEvents.CredentialsReissued, null);
         return new IssueOutcome(current, credentials, Replayed: false);
     }
 
@@ -147,7 +141,7 @@ internal sealed class GrantIssuer(
                     """,
                     new { grant.Requester, idempotencyKey, requestHash, grant.Id, grant.RequestedAt });
             }
-            await audit.AppendAsync(connection, null, grant.Id, AuditEventTypes.GrantRequested, grant.Requester, new Dictionary<string, object?>
+            await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, new Dictionary<string, object?>
             {
                 ["role"] = grant.RoleName,
                 ["roleArn"] = grant.RoleArn,
@@ -164,7 +158,7 @@ internal sealed class GrantIssuer(
         tickets.ScheduleBackfill(grant.Id, ticket);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
-            await connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @Id", new { jobId, grant.Id });
+            await GrantStore.RecordRevocationJobAsync(connection, grant.Id, jobId);
         }
         scope.Complete();
     }
@@ -194,7 +188,7 @@ internal sealed class GrantIssuer(
         await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, credentials.AccessKeyId, now, credentials.Expiration);
         if (moveTo is { } status && !await GrantStore.TryMoveAsync(connection, transaction, grant.Id, status))
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.CredentialsWithheld, RevocationService.SystemActor,
+            await audit.AppendAsync(connection, transaction, grant.Id, GrantAuditEvents.CredentialsWithheld, SystemActor.Name,
                 new Dictionary<string, object?> { ["accessKeyId"] = credentials.AccessKeyId, ["why"] = "the grant ended while its credentials were minted" });
             await transaction.CommitAsync();
             throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are withheld and denied.");
@@ -219,10 +213,9 @@ internal sealed class GrantIssuer(
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        if (await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.Failed,
-                new { error }, "last_revocation_error = NULL, end_reason = @error"))
+        if (await GrantStore.TryMarkFailedAsync(connection, transaction, grant.Id, error))
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantFailed, "breakglass",
+            await audit.AppendAsync(connection, transaction, grant.Id, GrantAuditEvents.Failed, SystemActor.Name,
                 new Dictionary<string, object?> { ["error"] = error });
             await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.IssueFailed, TicketMarkdown.IssueFailed(error));
         }
@@ -233,7 +226,7 @@ internal sealed class GrantIssuer(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await audit.AppendAsync(connection, transaction, null, AuditEventTypes.GrantDenied, requester, new Dictionary<string, object?>
+        await audit.AppendAsync(connection, transaction, null, GrantAuditEvents.Denied, requester, new Dictionary<string, object?>
         {
             ["role"] = request.Role,
             ["durationMinutes"] = request.DurationMinutes,

@@ -1,3 +1,4 @@
+using BreakGlass.Grants;
 using BreakGlass.Jobs;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -28,10 +29,15 @@ internal sealed partial class RevocationSweeper(
             due = (await connection.QueryAsync<Guid>(
                 """
                 SELECT id FROM grants
-                WHERE (status IN ('Issuing', 'Active') AND expires_at <= @now)
-                   OR status IN ('Revoking', 'RevocationFailed')
+                WHERE (status = ANY(@open) AND expires_at <= @now) OR status = ANY(@unfinished)
                 ORDER BY expires_at
-                """, new { now = Time.GetUtcNow() })).AsList();
+                """,
+                new
+                {
+                    now = Time.GetUtcNow(),
+                    open = new[] { nameof(GrantStatus.Issuing), nameof(GrantStatus.Active) },
+                    unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) },
+                })).AsList();
         }
         foreach (var grantId in due)
         {
