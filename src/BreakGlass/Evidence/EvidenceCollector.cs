@@ -57,9 +57,8 @@ internal sealed class EvidenceCollector(
                 var startedAt = time.GetUtcNow();
                 var records = await sources.ReadAsync(window, cancellationToken);
                 var report = await recorder.RecordPassAsync(connection, grant, pass, startedAt, records, cancellationToken);
-                logger.LogInformation(
-                    "Evidence {Pass} pass for grant {GrantId}: {Events} events ({Critical} critical), {Completeness}, sha256 {Sha256}",
-                    pass, grantId, report.Summary.TotalEvents, report.Summary.BySeverity[EvidenceSeverity.Critical], report.Completeness, report.Sha256);
+                EvidenceLog.PassRecorded(logger, pass, grantId, report.Summary.TotalEvents, report.Summary.BySeverity[EvidenceSeverity.Critical],
+                    report.Completeness, report.Sha256);
                 return PassOutcome.Recorded;
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
@@ -100,12 +99,12 @@ internal sealed class EvidenceCollector(
         }
         catch (NpgsqlException storage)
         {
-            logger.LogError(storage, "Could not record the failed evidence pass of grant {GrantId}", grant.Id);
+            EvidenceLog.FailureNotRecorded(logger, storage, grant.Id);
             return;
         }
-        var alert = attempts >= options.CurrentValue.AlertAfterAttempts;
-        logger.Log(alert ? LogLevel.Critical : LogLevel.Warning,
-            "{Alert}evidence {Pass} pass for grant {GrantId} ({Role}, {Requester}) failed {Attempts} time(s): {Error}. Retrying with backoff.",
-            alert ? "ALERT " : "", pass, grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        if (attempts >= options.CurrentValue.AlertAfterAttempts)
+            EvidenceLog.PassKeepsFailing(logger, pass, grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        else
+            EvidenceLog.PassFailed(logger, pass, grant.Id, grant.RoleName, grant.Requester, attempts, error);
     }
 }

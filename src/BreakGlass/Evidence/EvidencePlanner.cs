@@ -35,7 +35,7 @@ internal sealed class EvidencePlanner(
         }
         catch (BackgroundJobClientException failure)
         {
-            logger.LogWarning("Evidence passes of grant {GrantId} not scheduled ({Error}); the sweeper will run them", grantId, failure.Message);
+            EvidenceLog.PassesNotScheduled(logger, grantId, failure.Message);
         }
     }
 

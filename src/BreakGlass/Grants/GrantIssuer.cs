@@ -172,8 +172,7 @@ internal sealed class GrantIssuer(
         }
         catch (NpgsqlException failure)
         {
-            logger.LogError("Credentials {AccessKeyId} for grant {GrantId} were minted but could not be recorded ({Error}); they are withheld",
-                credentials.AccessKeyId, grant.Id, failure.Message);
+            GrantsLog.CredentialsNotRecorded(logger, credentials.AccessKeyId, grant.Id, failure.Message);
             throw new StorageUnavailableException(
                 $"Credentials were minted but could not be recorded, so they are withheld; the grant's scheduled revocation denies them at {grant.ExpiresAt:O}. Retry with the same Idempotency-Key.");
         }
@@ -204,8 +203,7 @@ internal sealed class GrantIssuer(
             TicketMarkdown.CredentialsIssued(grant, credentials, tickets.GrantUrl(grant.Id), reissued: moveTo is null));
         var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
         await transaction.CommitAsync();
-        logger.LogInformation("Glass broken: grant {GrantId} gives {Requester} {Role} until {ExpiresAt:O} (access key {AccessKeyId})",
-            grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
+        GrantsLog.GlassBroken(logger, grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
         return current!;
     }
 

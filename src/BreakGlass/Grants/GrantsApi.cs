@@ -103,7 +103,7 @@ internal static class GrantsApi
         {
             // The grant is already Revoking; the job and the sweeper finish the job even if AWS is failing right now.
             jobs.Enqueue<RevokeGrantJob>(job => job.RunAsync(id));
-            loggers.CreateLogger(typeof(GrantsApi)).LogWarning("Early end of grant {GrantId} will be retried: {Error}", id, failure.Message);
+            GrantsLog.EarlyEndWillBeRetried(loggers.CreateLogger(typeof(GrantsApi)), id, failure.Message);
         }
         return TypedResults.Ok(await views.ViewAsync(await views.FindAsync(id, cancellationToken) ?? grant, null, cancellationToken));
     }

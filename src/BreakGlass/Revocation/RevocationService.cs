@@ -95,7 +95,7 @@ internal sealed class RevocationService(
                 await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.Ended,
                     TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor.Name));
                 await evidence.PlanAsync(connection, transaction, grantId);
-                logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
+                RevocationLog.Revoked(logger, grantId, grant.RoleName);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -183,13 +183,11 @@ internal sealed class RevocationService(
         await transaction.CommitAsync();
         if (attempts >= options.CurrentValue.AlertAfterAttempts)
         {
-            logger.LogCritical(
-                "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} times: {Error}. Its session may still be live; retrying.",
-                grant.Id, grant.RoleName, grant.Requester, attempts, error);
+            RevocationLog.KeepsFailing(logger, grant.Id, grant.RoleName, grant.Requester, attempts, error);
         }
         else
         {
-            logger.LogWarning("Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying", grant.Id, attempts, error);
+            RevocationLog.AttemptFailed(logger, grant.Id, attempts, error);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace BreakGlass.Revocation;
 /// The source of truth for revocation: every pass revokes each grant past its window that is not yet revoked,
 /// so a lost, delayed or crashed job costs at most one interval. Runs in every instance; revocation is idempotent.
 /// </summary>
-internal sealed partial class RevocationSweeper(
+internal sealed class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
     IOptionsMonitor<RevocationOptions> options,
@@ -47,12 +47,9 @@ internal sealed partial class RevocationSweeper(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                LogCouldNotRevokeYet(Logger, grantId, failure.Message);
+                RevocationLog.SweepCouldNotRevokeYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
-    private static partial void LogCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
 }

@@ -233,10 +233,13 @@ public sealed class LinearClientTests : IAsyncLifetime
     public async Task TheCallersCancellationIsNotMistakenForATimeout()
     {
         _linear.HoldAnswers();
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cancellation = new CancellationTokenSource();
+        var finding = Client().FindIssueAsync("OPS-1", cancellation.Token);
+        Assert.True(await Eventually.TrueAsync(() => _linear.HeldCount == 1, Eventually.Patience));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client().FindIssueAsync("OPS-1", cancellation.Token));
+        await cancellation.CancelAsync();
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => finding);
         Assert.Equal(1, _linear.RequestCount);
     }
 

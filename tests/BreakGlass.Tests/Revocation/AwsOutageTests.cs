@@ -26,8 +26,8 @@ public sealed class AwsOutageTests(BreakGlassFixture fixture) : IClassFixture<Br
         var ending = await (await duringOutage.RevokeAsync(id, "done, but AWS is unreachable")).ReadObjectAsync(HttpStatusCode.OK);
         Assert.Equal("Revoking", (string?)ending["status"]);
         var failed = await duringOutage.WaitForStatusAsync(id, "RevocationFailed", Eventually.Patience);
-        Assert.Equal("RevocationFailed", (string?)failed["status"]);
-        Assert.NotNull((string?)failed["lastRevocationError"]);
+        Assert.Equal("RevocationFailed", failed.Status);
+        Assert.NotNull(failed.LastRevocationError);
         Assert.Contains(fixture.Log, line => line.Contains($"ALERT revocation of grant {id}", StringComparison.Ordinal));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'grant.revocation_failed'", ("id", Guid.Parse(id))));
@@ -46,8 +46,8 @@ public sealed class AwsOutageTests(BreakGlassFixture fixture) : IClassFixture<Br
         cutOff.Kill();
         using var afterOutage = fixture.Client(fixture.Idp.Requester(engineer), recovered);
         var revoked = await afterOutage.WaitForStatusAsync(id, "Revoked", Eventually.Patience);
-        Assert.Equal("Revoked", (string?)revoked["status"]);
-        Assert.Null((string?)revoked["lastRevocationError"]);
+        Assert.Equal("Revoked", revoked.Status);
+        Assert.Null(revoked.LastRevocationError);
         Assert.False(await session.IsHonouredAsync());
     }
 }

@@ -36,13 +36,13 @@ public sealed class LinearDownTests(LinearOutageFixture fixture) : IClassFixture
         foreach (var id in toFile)
         {
             var ticket = await client.WaitForTicketAsync(id, "filed", Eventually.Patience);
-            Assert.Equal("filed", (string?)ticket["status"]);
+            Assert.Equal("filed", ticket.Status);
             var issue = Assert.Single(fixture.IssuesFiledFor(id));
-            Assert.Equal(issue.Identifier, (string?)ticket["identifier"]);
+            Assert.Equal(issue.Identifier, ticket.Identifier);
             Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Eventually.Patience));
         }
         var linked = await client.WaitForTicketAsync(toLink, "linked", Eventually.Patience);
-        Assert.Equal(existing.Identifier, (string?)linked["identifier"]);
+        Assert.Equal(existing.Identifier, linked.Identifier);
         Assert.Empty(fixture.IssuesFiledFor(toLink));
         Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(existing.Id).Count == 1, Eventually.Patience));
         Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == existing.Id);
@@ -107,7 +107,7 @@ public sealed class LinearOutageTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Equal("pending", (string?)grant["ticket"]!["status"]);
         var ticket = await client.WaitForTicketAsync(id, "filed", Eventually.Patience);
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
-        Assert.Equal(issue.Identifier, (string?)ticket["identifier"]);
+        Assert.Equal(issue.Identifier, ticket.Identifier);
         Assert.Equal(issue.Id, await Database.ScalarAsync<string>(fixture.Service.ConnectionString,
             "SELECT linear_issue_id FROM tickets WHERE grant_id = @id", ("id", Guid.Parse(id))));
         // The next attempt looked the issue up by its id and sent no fourth create.
@@ -154,7 +154,7 @@ public sealed class LinearOutageTests(LinearFixture fixture) : IClassFixture<Lin
 
         var ticket = await client.WaitForTicketAsync(id, "filed", Eventually.Patience);
 
-        Assert.Equal("filed", (string?)ticket["status"]);
+        Assert.Equal("filed", ticket.Status);
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
         Assert.Contains("`ops-424242`", issue.Description);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,

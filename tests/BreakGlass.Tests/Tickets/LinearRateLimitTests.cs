@@ -32,7 +32,7 @@ public sealed class LinearRateLimitTests(LinearOutageFixture fixture, ITestOutpu
 
             foreach (var id in ids)
             {
-                Assert.Equal("filed", (string?)(await client.WaitForTicketAsync(id, "filed", Eventually.Patience))["status"]);
+                Assert.Equal("filed", (await client.WaitForTicketAsync(id, "filed", Eventually.Patience)).Status);
                 var issue = Assert.Single(fixture.IssuesFiledFor(id));
                 Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Eventually.Patience));
             }

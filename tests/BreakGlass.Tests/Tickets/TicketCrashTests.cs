@@ -42,9 +42,9 @@ public sealed class TicketCrashTests(LinearOutageFixture fixture) : IClassFixtur
 
         var ticket = await afterRestart.WaitForTicketAsync(id, "filed", Eventually.Patience);
 
-        Assert.Equal("filed", (string?)ticket["status"]);
+        Assert.Equal("filed", ticket.Status);
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
-        Assert.Equal(issue.Identifier, (string?)ticket["identifier"]);
+        Assert.Equal(issue.Identifier, ticket.Identifier);
         Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Eventually.Patience));
         Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == issue.Id);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
