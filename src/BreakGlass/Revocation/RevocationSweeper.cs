@@ -35,7 +35,7 @@ internal sealed class RevocationSweeper(
                 new
                 {
                     now = Time.GetUtcNow(),
-                    open = new[] { nameof(GrantStatus.Issuing), nameof(GrantStatus.Active) },
+                    open = GrantStore.OpenStatuses,
                     unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) },
                 })).AsList();
         }
