@@ -2,6 +2,7 @@ using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Grants;
+using BreakGlass.Revocation;
 using BreakGlass.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -85,7 +86,7 @@ internal sealed class EvidenceCollector(
     private async Task<SessionWindow> WindowOfAsync(NpgsqlConnection connection, Grant grant)
     {
         var margin = TimeSpan.FromSeconds(options.CurrentValue.WindowMarginSeconds);
-        var revocation = await AuditLog.LastOccurredAtAsync(connection, grant.Id, AuditEventTypes.GrantRevoked, AuditEventTypes.RevocationFailed);
+        var revocation = await AuditLog.LastOccurredAtAsync(connection, grant.Id, RevocationAuditEvents.Revoked, RevocationAuditEvents.Failed);
         DateTimeOffset[] ends = [grant.EndedAt ?? grant.ExpiresAt, grant.CredentialsExpireAt, revocation ?? DateTimeOffset.MinValue];
         var session = new SessionIdentity(
             RoleArn.AccountId(grant.RoleArn),

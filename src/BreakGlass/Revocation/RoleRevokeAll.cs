@@ -74,7 +74,7 @@ internal sealed class RoleRevokeAll(
             }
             catch (Exception failure) when (failure is not OperationCanceledException and not DomainException)
             {
-                logger.LogWarning("Grant {GrantId} ended by revoke-all is left to the sweeper: {Error}", grantId, failure.Message);
+                RevocationLog.RevokeAllLeftToSweeper(logger, grantId, failure.Message);
             }
         }
         return new RevokeAllOutcome(role.Name, role.RoleArn, before, ended);
