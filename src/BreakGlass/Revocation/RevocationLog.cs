@@ -12,9 +12,6 @@ internal static partial class RevocationLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying")]
     public static partial void AttemptFailed(ILogger logger, Guid grantId, int attempts, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grant {GrantId} ended by revoke-all is left to the sweeper: {Error}")]
-    public static partial void RevokeAllLeftToSweeper(ILogger logger, Guid grantId, string error);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
     public static partial void SweepCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
 }

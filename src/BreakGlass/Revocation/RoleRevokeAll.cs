@@ -74,7 +74,7 @@ internal sealed class RoleRevokeAll(
             }
             catch (Exception failure) when (failure is not OperationCanceledException and not DomainException)
             {
-                RevocationLog.RevokeAllLeftToSweeper(logger, grantId, failure.Message);
+                RoleCutoffLog.RevokeAllLeftToSweeper(logger, grantId, failure.Message);
             }
         }
         return new RevokeAllOutcome(role.Name, role.RoleArn, before, ended);
