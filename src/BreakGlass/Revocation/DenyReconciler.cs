@@ -71,11 +71,11 @@ internal sealed class DenyReconciler(
         await using var transaction = await connection.BeginTransactionAsync();
         if (drift.MissingGrantIds.Count == 0)
         {
-            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.DenyDriftRepaired, RevocationService.SystemActor, data);
+            await audit.AppendAsync(connection, transaction, null, RevocationAuditEvents.DenyDriftRepaired, SystemActor.Name, data);
         }
         foreach (var grantId in drift.MissingGrantIds)
         {
-            var recorded = await audit.AppendAsync(connection, transaction, grantId, AuditEventTypes.DenyDriftRepaired, RevocationService.SystemActor, data);
+            var recorded = await audit.AppendAsync(connection, transaction, grantId, RevocationAuditEvents.DenyDriftRepaired, SystemActor.Name, data);
             if (await GrantStore.FindAsync(connection, grantId, transaction) is { } grant)
             {
                 await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.DenyDrift(recorded.Sequence),

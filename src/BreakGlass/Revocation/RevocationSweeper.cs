@@ -10,7 +10,7 @@ namespace BreakGlass.Revocation;
 /// The source of truth for revocation: every pass revokes each grant past its window that is not yet revoked,
 /// so a lost, delayed or crashed job costs at most one interval. Runs in every instance; revocation is idempotent.
 /// </summary>
-internal sealed partial class RevocationSweeper(
+internal sealed class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
     GrantIssuer issuer,
@@ -34,12 +34,20 @@ internal sealed partial class RevocationSweeper(
             due = (await connection.QueryAsync<Guid>(
                 """
                 SELECT id FROM grants
-                WHERE (status IN ('Issuing', 'Active') AND expires_at <= @now)
-                   OR status IN ('Revoking', 'RevocationFailed')
-                   OR (status = 'Failed' AND expires_at <= @now AND credentials_expire_at + @margin > @now
+                WHERE (status = ANY(@open) AND expires_at <= @now)
+                   OR status = ANY(@unfinished)
+                   OR (status = @failed AND expires_at <= @now AND credentials_expire_at + @margin > @now
                        AND (last_revocation_error IS NOT NULL OR NOT EXISTS (SELECT 1 FROM role_denies WHERE grant_id = grants.id)))
                 ORDER BY expires_at
-                """, new { now, margin = DenyPolicy.DeniedAfterCredentialsExpire })).AsList();
+                """,
+                new
+                {
+                    now,
+                    open = GrantStore.OpenStatuses,
+                    unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) },
+                    failed = nameof(GrantStatus.Failed),
+                    margin = DenyPolicy.DeniedAfterCredentialsExpire,
+                })).AsList();
         }
         foreach (var grantId in due)
         {
@@ -49,12 +57,9 @@ internal sealed partial class RevocationSweeper(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                LogCouldNotRevokeYet(Logger, grantId, failure.Message);
+                RevocationLog.SweepCouldNotRevokeYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
-    private static partial void LogCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
 }

@@ -49,7 +49,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
             var entries = await EntriesAsync(connection, roleArn);
             var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
             var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
-            if (policy.RevokeSessionsIssuedBefore is { } before && before > cutoff)
+            if (policy.RevokeSessionsIssuedBefore is { } before && (cutoff is null || before > cutoff))
             {
                 await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
             }
@@ -74,8 +74,8 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         const string reason = "the revoked grant ids no longer fit in IAM's inline policy limit";
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), RevocationService.SystemActor, reason);
-            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleSessionsCutOff, RevocationService.SystemActor, new Dictionary<string, object?>
+            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), SystemActor.Name, reason);
+            await audit.AppendAsync(connection, transaction, null, RevocationAuditEvents.RoleSessionsCutOff, SystemActor.Name, new Dictionary<string, object?>
             {
                 ["roleArn"] = roleArn,
                 ["revokeSessionsIssuedBefore"] = before,
@@ -154,7 +154,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         var readBack = await ReadBackAsync(roleName, policy, cancellationToken)
                        ?? throw new DenyVerificationException(roleArn);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await audit.AppendAsync(connection, transaction, grantId, AuditEventTypes.DenyVerified, RevocationService.SystemActor,
+        await audit.AppendAsync(connection, transaction, grantId, RevocationAuditEvents.DenyVerified, SystemActor.Name,
             new Dictionary<string, object?>
             {
                 ["roleArn"] = roleArn,
