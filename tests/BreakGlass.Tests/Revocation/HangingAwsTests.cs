@@ -49,8 +49,8 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
         Assert.Contains((string?)ending["status"], new[] { "Revoking", "RevocationFailed" });
         var failed = await client.WaitForStatusAsync(id, "RevocationFailed", Patience);
 
-        Assert.Equal("RevocationFailed", (string?)failed["status"]);
-        Assert.Contains("TaskCanceledException", (string?)failed["lastRevocationError"], StringComparison.Ordinal);
+        Assert.Equal("RevocationFailed", failed.Status);
+        Assert.Contains("TaskCanceledException", failed.LastRevocationError, StringComparison.Ordinal);
         Assert.True(fixture.Proxy.Hung > 0, "the requests reached the hanging endpoint");
         // The line is logged right after the state commits; the test reads the process's output asynchronously.
         Assert.True(await Eventually.TrueAsync(
@@ -68,8 +68,8 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
 
         fixture.Proxy.Forward();
         var revoked = await client.WaitForStatusAsync(id, "Revoked", Patience);
-        Assert.Equal("Revoked", (string?)revoked["status"]);
-        Assert.Null((string?)revoked["lastRevocationError"]);
+        Assert.Equal("Revoked", revoked.Status);
+        Assert.Null(revoked.LastRevocationError);
         Assert.False(await session.IsHonouredAsync());
     }
 
