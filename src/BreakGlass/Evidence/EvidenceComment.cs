@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BreakGlass.Audit;
 
 namespace BreakGlass.Evidence;
 
@@ -12,7 +13,8 @@ internal static class EvidenceComment
     /// <summary>Past this many, the critical items are counted rather than listed: the full list is in the review view.</summary>
     public const int MaxListedCriticalItems = 25;
 
-    public static string Render(EvidenceReport report)
+    /// <param name="head">The audit chain's head as this comment commits (the evidence.complete event itself): kept in the ticket, outside the database.</param>
+    public static string Render(EvidenceReport report, ChainHead head)
     {
         var summary = report.Summary;
         var critical = summary.BySeverity.GetValueOrDefault(EvidenceSeverity.Critical);
@@ -33,6 +35,7 @@ internal static class EvidenceComment
         text.AppendLine(CultureInfo.InvariantCulture, $"| Failed calls | {summary.Errors} ({summary.AccessDenied} access denied) |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Passes | first {When(report.FirstPassAt)}, final {When(report.FinalPassAt)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Evidence SHA-256 | `{report.Sha256}` |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Audit chain head | event {head.Sequence}, hash `{head.Hash}` |");
         if (critical > 0)
         {
             text.AppendLine();
