@@ -1,13 +1,14 @@
 using System.Text.Json.Serialization;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
-using BreakGlass.Credentials;
+using BreakGlass.Aws;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.Reports;
 using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
@@ -20,18 +21,21 @@ DapperSetup.Configure();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services
+    .AddSingleton(TimeProvider.System)
     .AddProblems()
     .AddOpenApi()
     .AddStorage(builder.Configuration)
-    .AddBreakGlassAuth(builder.Configuration)
-    .AddEligibilityPolicy(builder.Configuration)
-    .AddAwsClients()
-    .AddRevocationAws()
     .AddJobs(builder.Configuration)
+    .AddBreakGlassAuth(builder.Configuration)
+    .AddAws()
+    .AddAudit()
+    .AddEligibilityPolicy(builder.Configuration)
     .AddGrants(builder.Configuration)
+    .AddRevocation(builder.Configuration)
     .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
+    .AddReports()
     .AddHealth();
 
 var app = builder.Build();

@@ -16,9 +16,6 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource service, string?
 {
     public const string HangfireSchema = "hangfire";
 
-    // Several instances may start together against one database: only one migrates, the others wait.
-    private const long MigrationLockKey = 0x42_72_65_61_6b_47_6c_01;
-
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         // DbUp is given the data source, not its ConnectionString: Npgsql strips the password from the latter.
@@ -28,11 +25,7 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource service, string?
         try
         {
             await using var lockConnection = await owner.OpenConnectionAsync(cancellationToken);
-            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
-            {
-                take.Parameters.AddWithValue("key", MigrationLockKey);
-                await take.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await AdvisoryLocks.Migrations.TakeAsync(lockConnection, cancellationToken);
             try
             {
                 ApplyScripts(owner);
@@ -41,9 +34,7 @@ internal sealed partial class DatabaseMigrator(NpgsqlDataSource service, string?
             }
             finally
             {
-                await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
-                release.Parameters.AddWithValue("key", MigrationLockKey);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
+                await AdvisoryLocks.Migrations.ReleaseAsync(lockConnection);
             }
         }
         finally

@@ -2,9 +2,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BreakGlass.Audit;
 using BreakGlass.Evidence;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 /// <summary>
 /// A grant's evidence pack: the full chain, its audit events, the raw CloudTrail events, a CSV timeline, a
