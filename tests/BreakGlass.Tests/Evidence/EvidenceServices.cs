@@ -25,7 +25,14 @@ internal sealed class EvidenceServices : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private EvidenceServices(ServiceProvider provider) => _provider = provider;
+    private EvidenceServices(ServiceProvider provider, string connectionString)
+    {
+        _provider = provider;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>The service role's login, password included (a data source's <c>ConnectionString</c> drops it).</summary>
+    public string ConnectionString { get; }
 
     public NpgsqlDataSource Database => _provider.GetRequiredService<NpgsqlDataSource>();
     public EvidenceCollector Collector => _provider.GetRequiredService<EvidenceCollector>();
@@ -59,7 +66,7 @@ internal sealed class EvidenceServices : IAsyncDisposable
         services.AddEvidence(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         if (migrate) await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-        return new EvidenceServices(provider);
+        return new EvidenceServices(provider, serviceConnectionString);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
