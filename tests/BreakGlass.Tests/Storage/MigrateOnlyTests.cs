@@ -36,6 +36,11 @@ public sealed class MigrateOnlyTests
                          has_table_privilege(@role, 'hangfire.job', 'UPDATE')]
             """, ("role", PostgresServer.ServiceRole));
         Assert.Equal([true, true, false, false, true], servicePrivileges);
+
+        // Once two roles are set up, the service string alone cannot migrate: it may not even read the journal.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => MigrateOnlyAsync(
+            new Dictionary<string, string> { ["ConnectionStrings__BreakGlass"] = environment["ConnectionStrings__BreakGlass"] }));
+        Assert.Contains("permission denied for table schemaversions", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
