@@ -32,15 +32,21 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var moved = await EndEarlyAsync(connection, transaction, grantId, actor, reason);
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
+    }
+
+    /// <summary>The same, inside the caller's transaction.</summary>
+    public async Task<bool> EndEarlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string actor, string reason)
+    {
         var grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
                     ?? throw new NotFoundException($"No grant {grantId} exists.");
         if (grant.Status == GrantStatus.Failed)
         {
             throw new ConflictException($"Grant {grantId} failed to issue: there is nothing to end.");
         }
-        var moved = await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
-        await transaction.CommitAsync(cancellationToken);
-        return moved;
+        return await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
     }
 
     /// <summary>Puts the deny in place and marks the grant revoked; a no-op for a revoked grant.</summary>
@@ -122,28 +128,47 @@ internal sealed class RevocationService(
         return true;
     }
 
-    private sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
+    internal sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
 
-    private async Task<DenyOutcome> ApplyDenyAsync(Grant grant, CancellationToken cancellationToken)
+    private Task<DenyOutcome> ApplyDenyAsync(Grant grant, CancellationToken cancellationToken) =>
+        ApplyRoleDenyAsync(grant.RoleArn, grant.Id, cancellationToken);
+
+    /// <summary>
+    /// Rebuilds the role's deny from the database (adding <paramref name="grantId"/> first, if given) and writes it.
+    /// When the ids would not fit in IAM's limit, the role gets an <c>aws:TokenIssueTime</c> cut-off instead of a failure.
+    /// </summary>
+    internal async Task<DenyOutcome> ApplyRoleDenyAsync(string roleArn, Guid? grantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
-        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, grant.RoleArn);
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, roleArn);
         try
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @Id
-                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
-                """,
-                new { grant.Id });
-            var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
-                    "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @RoleArn", new { grant.RoleArn }))
-                .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
+            if (grantId is { } id)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
+                    SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @id
+                    ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
+                    """,
+                    new { id });
+            }
+            var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt, DateTimeOffset? EndedAt)>(
+                    """
+                    SELECT d.grant_id, d.credentials_expire_at, g.ended_at
+                    FROM role_denies d JOIN grants g ON g.id = d.grant_id
+                    WHERE d.role_arn = @roleArn
+                    """, new { roleArn }))
+                .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt, row.EndedAt))
                 .ToList();
-            var policy = DenyPolicy.Build(entries, time);
-            var roleName = RoleArn.RoleName(grant.RoleArn);
+            var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
+            var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
+            if (policy.RevokeSessionsIssuedBefore is { } before && before > cutoff)
+            {
+                await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
+            }
+            var roleName = RoleArn.RoleName(roleArn);
             if (policy.IsEmpty)
             {
                 await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
@@ -156,14 +181,33 @@ internal sealed class RevocationService(
             if (pruned.Length > 0)
             {
                 await connection.ExecuteAsync(
-                    "DELETE FROM role_denies WHERE role_arn = @RoleArn AND grant_id = ANY(@pruned)", new { grant.RoleArn, pruned });
+                    "DELETE FROM role_denies WHERE role_arn = @roleArn AND grant_id = ANY(@pruned)", new { roleArn, pruned });
             }
             return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
         }
         finally
         {
-            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, grant.RoleArn);
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, roleArn);
         }
+    }
+
+    // Recorded before IAM is written: a retry after a failed write rebuilds the same cut-off from the database.
+    private async Task RecordOverflowCutoffAsync(NpgsqlConnection connection, string roleArn, DateTimeOffset before, int revokedGrants)
+    {
+        const string reason = "the revoked grant ids no longer fit in IAM's inline policy limit";
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), SystemActor, reason);
+            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleSessionsCutOff, SystemActor, new Dictionary<string, object?>
+            {
+                ["roleArn"] = roleArn,
+                ["revokeSessionsIssuedBefore"] = before,
+                ["reason"] = reason,
+                ["revokedGrants"] = revokedGrants,
+            });
+            await transaction.CommitAsync();
+        }
+        RoleCutoffLog.OverflowCutoff(logger, roleArn, before, revokedGrants);
     }
 
     private async Task RecordFailedAttemptAsync(Grant grant, Exception failure)
