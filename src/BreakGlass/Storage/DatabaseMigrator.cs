@@ -1,3 +1,4 @@
+using BreakGlass.Jobs;
 using DbUp;
 using DbUp.Engine.Output;
 using DbUp.Postgresql;
@@ -14,7 +15,7 @@ namespace BreakGlass.Storage;
 /// </summary>
 internal sealed partial class DatabaseMigrator(NpgsqlDataSource service, string? migrationsConnectionString, ILogger<DatabaseMigrator> logger)
 {
-    public const string HangfireSchema = "hangfire";
+    private static readonly string HangfireSchema = JobsSetup.StorageOptions().SchemaName;
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -46,7 +46,8 @@ internal sealed class PostgresServer
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" OWNER {OwnerRole}", connection);
         await command.ExecuteNonQueryAsync();
-        return $"Host=127.0.0.1;Port={Port};Username={OwnerRole};Password={_ownerPassword};Database={name}";
+        // A fresh process's first login (SCRAM, then loading the types) can take longer than Npgsql's 15 s on a loaded box.
+        return $"Host=127.0.0.1;Port={Port};Username={OwnerRole};Password={_ownerPassword};Database={name};Timeout=60";
     }
 
     /// <summary>The same database as <paramref name="databaseConnectionString"/>, logged in as the service role.</summary>
