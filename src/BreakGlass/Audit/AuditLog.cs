@@ -40,4 +40,9 @@ internal sealed class AuditLog(TimeProvider time)
             "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1", transaction: transaction);
         return head is { } found ? new ChainHead(found.Sequence, found.Hash) : null;
     }
+
+    /// <summary>When the grant last had one of <paramref name="eventTypes"/>; null if never.</summary>
+    public static Task<DateTimeOffset?> LastOccurredAtAsync(NpgsqlConnection connection, Guid grantId, params string[] eventTypes) =>
+        connection.ExecuteScalarAsync<DateTimeOffset?>(
+            "SELECT max(occurred_at) FROM audit_events WHERE grant_id = @grantId AND event_type = ANY(@eventTypes)", new { grantId, eventTypes });
 }
