@@ -164,7 +164,7 @@ internal sealed class RevocationService(
                 .ToList();
             var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
             var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
-            if (policy.RevokeSessionsIssuedBefore is { } before && before > cutoff)
+            if (policy.RevokeSessionsIssuedBefore is { } before && (cutoff is null || before > cutoff))
             {
                 await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
             }
