@@ -1,5 +1,6 @@
 using BreakGlass.Audit;
 using BreakGlass.Errors;
+using BreakGlass.Grants;
 using BreakGlass.Policy;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -34,13 +35,13 @@ internal sealed class RoleRevokeAll(
             await RoleCutoffs.RaiseAsync(connection, transaction, role.RoleArn, before, now, actor, reason);
             // Every policy role on this IAM role: the cut-off refuses their sessions whichever name they were requested under.
             var open = await connection.QueryAsync<Guid>(
-                "SELECT id FROM grants WHERE role_arn = @RoleArn AND status IN ('Issuing', 'Active') ORDER BY requested_at",
-                new { role.RoleArn }, transaction);
+                "SELECT id FROM grants WHERE role_arn = @RoleArn AND status = ANY(@open) ORDER BY requested_at",
+                new { role.RoleArn, open = GrantStore.OpenStatuses }, transaction);
             foreach (var grantId in open)
             {
                 if (await revocation.EndEarlyAsync(connection, transaction, grantId, actor, endReason)) ended.Add(grantId);
             }
-            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleRevokedAll, actor, new Dictionary<string, object?>
+            await audit.AppendAsync(connection, transaction, null, RevocationAuditEvents.RoleRevokedAll, actor, new Dictionary<string, object?>
             {
                 ["role"] = role.Name,
                 ["roleArn"] = role.RoleArn,
@@ -73,7 +74,7 @@ internal sealed class RoleRevokeAll(
             }
             catch (Exception failure) when (failure is not OperationCanceledException and not DomainException)
             {
-                logger.LogWarning("Grant {GrantId} ended by revoke-all is left to the sweeper: {Error}", grantId, failure.Message);
+                RoleCutoffLog.RevokeAllLeftToSweeper(logger, grantId, failure.Message);
             }
         }
         return new RevokeAllOutcome(role.Name, role.RoleArn, before, ended);

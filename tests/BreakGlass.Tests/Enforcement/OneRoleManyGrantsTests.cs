@@ -60,8 +60,8 @@ public sealed class OneRoleManyGrantsTests(RoleSessionBrokerFixture fixture) : I
         foreach (var grant in grants)
         {
             var read = await reviewer.GetGrantAsync((string)grant["id"]!);
-            Assert.Equal("Revoked", (string?)read["status"]);
-            Assert.Contains("credentials leaked in a screen share", (string?)read["endReason"]);
+            Assert.Equal("Revoked", read.Status);
+            Assert.Contains("credentials leaked in a screen share", read.EndReason);
         }
         var document = await FrontIam().GetRolePolicyAsync(RoleArn.RoleName(fixture.RoleArnOf(role)), DenyPolicy.PolicyName);
         Assert.Equal(DateTimeOffset.Parse((string)outcome["revokeSessionsIssuedBefore"]!), DenyPolicy.Parse(document!).RevokeSessionsIssuedBefore);

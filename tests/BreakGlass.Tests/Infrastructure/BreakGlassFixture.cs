@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using BreakGlass.LocalAws;
+using Npgsql;
 
 namespace BreakGlass.Tests.Infrastructure;
 
@@ -140,7 +141,7 @@ public class BreakGlassFixture : IAsyncLifetime
 
     internal HttpClient Client(string? token, BreakGlassProcess? instance = null)
     {
-        var client = new HttpClient { BaseAddress = (instance ?? Service).BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = (instance ?? Service).BaseAddress, Timeout = Eventually.Patience };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
