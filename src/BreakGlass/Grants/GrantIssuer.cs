@@ -66,7 +66,7 @@ internal sealed class GrantIssuer(
         var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds);
         var grant = new Grant(
             Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
-            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null);
+            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName());
 
         try
         {
@@ -149,6 +149,7 @@ internal sealed class GrantIssuer(
             }
             await audit.AppendAsync(connection, null, grant.Id, AuditEventTypes.GrantRequested, grant.Requester, new Dictionary<string, object?>
             {
+                ["requesterName"] = grant.RequesterName,
                 ["role"] = grant.RoleName,
                 ["roleArn"] = grant.RoleArn,
                 ["reason"] = grant.Reason,

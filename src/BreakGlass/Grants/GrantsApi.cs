@@ -19,13 +19,21 @@ internal static class GrantsApi
         app.MapGet("/api/roles", ListRoles).RequireAuthorization(AppRoles.Requester).WithTags("Grants");
 
         var grants = app.MapGroup("/api/grants").WithTags("Grants");
-        grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit);
-        grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit);
+        grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit).CarriesCredentials();
+        grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit).CarriesCredentials();
         grants.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.GrantReaders);
         grants.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthSetup.GrantReaders);
         grants.MapPost("/{id:guid}/revoke", RevokeAsync).RequireAuthorization(AuthSetup.GrantEnders);
         return grants;
     }
+
+    // A secret access key must never sit in a browser, proxy or CLI HTTP cache.
+    private static RouteHandlerBuilder CarriesCredentials(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return next(context);
+        });
 
     internal sealed record RoleView(string Name, string RoleArn, int MaxDurationMinutes, bool RequireTicket);
 

@@ -90,9 +90,9 @@ internal sealed class ReviewDecisions(
             $"""
              **Post-incident review: {(decision == "approved" ? "approved ✅" : "flagged ⚠️")}**
 
-             - Reviewer: {reviewer}
+             - Reviewer: {TicketMarkdown.Inline(reviewer)}
              - Decided: {decidedAt:yyyy-MM-dd HH:mm} UTC
              - Evidence reviewed: {report.Completeness}, {report.Summary.TotalEvents} CloudTrail events, sha256 `{report.Sha256}`
-             {(notes is null ? "" : $"\n> {notes.Replace("\n", "\n> ", StringComparison.Ordinal)}\n")}
+             {(notes is null ? "" : $"\n{TicketMarkdown.Quote(notes)}\n")}
              """);
 }

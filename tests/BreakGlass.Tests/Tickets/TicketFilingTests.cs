@@ -88,7 +88,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Contains("OPS-99999", (string?)problem["detail"]);
         Assert.Equal(0L, await Database.GrantCountAsync(fixture.Service, engineer));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
-            "SELECT count(*) FROM audit_events WHERE actor = @engineer AND event_type = 'grant.denied' AND data LIKE '%OPS-99999%'", ("engineer", engineer)));
+            "SELECT count(*) FROM audit_events WHERE actor = @engineer AND event_type = 'grant.denied' AND data LIKE '%OPS-99999%'", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Contains("'ticket' must be a Linear issue identifier", (string?)problem["detail"]);
         Assert.Equal(requestsBefore, fixture.Linear.RequestCount);
         Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
-            "SELECT count(*) FROM audit_events WHERE actor = @engineer", ("engineer", engineer)));
+            "SELECT count(*) FROM audit_events WHERE actor = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
     }
 
     [Fact]
