@@ -84,10 +84,11 @@ internal static class TicketMarkdown
     public static string Quote(string text) => string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(line => "> " + Inline(line)));
 
     /// <summary>
-    /// Text from people, for one line of markdown: every ASCII punctuation character is backslash-escaped (CommonMark
-    /// lets any of them be), so no <c>[text](url)</c>, <c>![image](url)</c>, <c>&lt;autolink&gt;</c>, HTML, emphasis or
-    /// table cell break survives; and the shapes renderers turn into links on their own (<c>scheme://</c>,
-    /// <c>www.</c>, <c>user@host</c>) are broken with an invisible U+2060 word joiner.
+    /// Text from people, for one line of markdown: the characters that open links, images, autolinks, HTML,
+    /// entities, code spans, emphasis, headings and table cells are backslash-escaped (CommonMark lets any ASCII
+    /// punctuation be), so no <c>[text](url)</c>, <c>![image](url)</c> or <c>&lt;https://…&gt;</c> survives; and the
+    /// shapes renderers turn into links on their own (<c>scheme://</c>, <c>www.</c>, <c>user@host</c>) are broken
+    /// with an invisible U+2060 word joiner.
     /// </summary>
     public static string Inline(string text)
     {
@@ -101,7 +102,7 @@ internal static class TicketMarkdown
             {
                 escaped.Append(WordJoiner);
             }
-            if (char.IsAscii(character) && (char.IsPunctuation(character) || char.IsSymbol(character)))
+            if (MarkdownSyntax.Contains(character))
             {
                 escaped.Append('\\');
             }
@@ -111,6 +112,8 @@ internal static class TicketMarkdown
     }
 
     private const char WordJoiner = '\u2060';
+
+    private const string MarkdownSyntax = "\\`*_[]()!<>#|~&";
 
     // Inside a code span nothing is markdown; only a backtick could end it early, and a line break would split it.
     private static string Code(string text) => text.ReplaceLineEndings(" ").Replace("`", "'", StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using BreakGlass.Tests.Grants;
+using BreakGlass.Tickets;
 using BreakGlass.Tests.Infrastructure;
 
 namespace BreakGlass.Tests.Tickets;
@@ -28,10 +29,10 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Equal(1, issue.Priority);
         Assert.Contains(engineer, issue.Title);
         Assert.Contains(BreakGlassFixture.AdminRole, issue.Title);
-        Assert.Contains(engineer, issue.Description);
+        Assert.Contains(TicketMarkdown.Inline(engineer), issue.Description);
         Assert.Contains(fixture.Service.Aws.RoleArns[0], issue.Description);
         Assert.Contains("`123456789012`", issue.Description);
-        Assert.Contains("> Payments API returns 500s, rolling back the | deploy", issue.Description);
+        Assert.Contains("> Payments API returns 500s, rolling back the \\| deploy", issue.Description);
         Assert.Contains("(90 min)", issue.Description);
         Assert.Contains($"({LinearServiceFixture.PublicUrl}/api/grants/{id})", issue.Description);
         // The request's budget covers filing; the link back may follow a moment later from the outbox.
@@ -69,7 +70,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         var link = Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == existing.Id);
         Assert.Equal($"{LinearServiceFixture.PublicUrl}/api/grants/{id}", link.Url);
         var comment = Assert.Single(fixture.CommentsOn(existing.Id));
-        Assert.Contains(engineer, comment.Body);
+        Assert.Contains(TicketMarkdown.Inline(engineer), comment.Body);
         Assert.Contains(BreakGlassFixture.TicketRole, comment.Body);
         Assert.Contains("> Billing export is stuck, need to restart the job", comment.Body);
         Assert.Contains($"until **{DateTimeOffset.Parse((string)grant["expiresAt"]!).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC**", comment.Body);

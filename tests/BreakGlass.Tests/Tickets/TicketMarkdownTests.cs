@@ -43,7 +43,7 @@ public sealed class TicketMarkdownTests
     {
         var ended = Grant("database down") with { EndedAt = DateTimeOffset.Parse("2026-03-01T04:00:00Z"), EndedBy = "cto@example.com", EndReason = "done" };
 
-        Assert.Equal("**Access ended early** at 2026-03-01 04:00:00 UTC by cto\u2060\\@example\\.com: done.\n\nSessions of this grant are now denied by IAM.",
+        Assert.Equal("**Access ended early** at 2026-03-01 04:00:00 UTC by cto\u2060@example.com: done.\n\nSessions of this grant are now denied by IAM.",
             TicketMarkdown.Ended(ended, early: true));
         Assert.StartsWith("**Access ended** at the end of the window (2026-03-01 07:00:00 UTC)", TicketMarkdown.Ended(ended, early: false));
     }
