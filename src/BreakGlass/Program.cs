@@ -1,13 +1,14 @@
 using System.Text.Json.Serialization;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
-using BreakGlass.Credentials;
+using BreakGlass.Aws;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.Reports;
 using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
@@ -26,18 +27,21 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 // Binding failures reach the exception handler, which says what was wrong instead of an empty 400.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
 builder.Services
+    .AddSingleton(TimeProvider.System)
     .AddProblems()
     .AddOpenApi()
     .AddStorage(builder.Configuration)
-    .AddBreakGlassAuth(builder.Configuration)
-    .AddEligibilityPolicy(builder.Configuration)
-    .AddAwsClients()
-    .AddRevocationAws()
     .AddJobs(builder.Configuration)
+    .AddBreakGlassAuth(builder.Configuration)
+    .AddAws()
+    .AddAudit()
+    .AddEligibilityPolicy(builder.Configuration)
     .AddGrants(builder.Configuration)
+    .AddRevocation(builder.Configuration)
     .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
+    .AddReports()
     .AddHealth();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BreakGlass.Storage;
 using Dapper;
 using Npgsql;
 
@@ -7,9 +8,6 @@ namespace BreakGlass.Audit;
 /// <summary>Appends events to the hash chain inside the caller's transaction, so a state change and its audit event commit together.</summary>
 internal sealed class AuditLog(TimeProvider time)
 {
-    // Serialises appends across every instance: each event needs the previous event's hash.
-    private const long ChainLockKey = 0x42_72_65_61_6b_47_6c_02;
-
     public async Task<AuditEvent> AppendAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
@@ -18,7 +16,7 @@ internal sealed class AuditLog(TimeProvider time)
         string actor,
         IReadOnlyDictionary<string, object?> data)
     {
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@ChainLockKey)", new { ChainLockKey }, transaction);
+        await AdvisoryLocks.AuditChain.TakeForTransactionAsync(connection, transaction);
         var last = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
             "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1", transaction: transaction);
         var sequence = (last?.Sequence ?? 0) + 1;

@@ -1,5 +1,6 @@
 using BreakGlass.Aws.Iam;
 using BreakGlass.Grants;
+using BreakGlass.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,9 +27,6 @@ internal sealed class EvidenceCollector(
     TimeProvider time,
     ILogger<EvidenceCollector> logger)
 {
-    // Namespaces pg_advisory_lock keys of this feature (revocation uses 7).
-    private const int GrantLockSpace = 8;
-
     /// <summary>Runs <paramref name="pass"/> unless it already ran: what the jobs and the sweeper call.</summary>
     public Task<PassOutcome> RunPendingAsync(Guid grantId, EvidencePass pass, CancellationToken cancellationToken) =>
         RunAsync(grantId, pass, onlyIfPending: true, cancellationToken);
@@ -41,7 +39,7 @@ internal sealed class EvidenceCollector(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // Two workers collecting one grant would only spend the shared LookupEvents budget twice.
-        if (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@GrantLockSpace, hashtext(@grantId::text))", new { GrantLockSpace, grantId }))
+        if (!await AdvisoryLocks.EvidenceCollection.TryTakeAsync(connection, grantId))
         {
             return PassOutcome.Busy;
         }
@@ -74,7 +72,7 @@ internal sealed class EvidenceCollector(
         {
             // A broken connection has lost its session lock with it.
             if (connection.State == System.Data.ConnectionState.Open)
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@GrantLockSpace, hashtext(@grantId::text))", new { GrantLockSpace, grantId });
+                await AdvisoryLocks.EvidenceCollection.ReleaseAsync(connection, grantId);
         }
     }
 

@@ -1,3 +1,4 @@
+using BreakGlass.Jobs;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,30 +10,19 @@ namespace BreakGlass.Evidence;
 /// so a lost, failed or crashed job costs at most one interval. Runs in every instance; passes are idempotent and
 /// a grant being collected elsewhere is skipped.
 /// </summary>
-internal sealed class EvidenceSweeper(
+internal sealed partial class EvidenceSweeper(
     NpgsqlDataSource database,
     EvidencePlanner planner,
     EvidenceCollector collector,
     IOptionsMonitor<EvidenceOptions> options,
-    ILogger<EvidenceSweeper> logger) : BackgroundService
+    TimeProvider time,
+    ILogger<EvidenceSweeper> logger) : Sweeper(time, logger)
 {
     private const int BatchSize = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds));
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                logger.LogError(failure, "Evidence sweep failed; retrying at the next pass");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds);
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -57,11 +47,14 @@ internal sealed class EvidenceSweeper(
             {
                 await collector.RunPendingAsync(grantId, finalDue ? EvidencePass.Final : EvidencePass.First, cancellationToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("Sweeper could not collect evidence for grant {GrantId} yet: {Error}", grantId, failure.Message);
+                LogCouldNotCollectYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not collect evidence for grant {GrantId} yet: {Error}")]
+    private static partial void LogCouldNotCollectYet(ILogger logger, Guid grantId, string error);
 }

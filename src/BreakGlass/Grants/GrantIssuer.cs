@@ -4,7 +4,7 @@ using System.Text;
 using System.Transactions;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
-using BreakGlass.Credentials;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Errors;
 using BreakGlass.Policy;
 using BreakGlass.Revocation;

@@ -1,4 +1,4 @@
-using BreakGlass.Credentials;
+using BreakGlass.Aws.Sts;
 
 namespace BreakGlass.Grants;
 

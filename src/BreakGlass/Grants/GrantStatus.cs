@@ -1,6 +1,6 @@
 namespace BreakGlass.Grants;
 
-/// <summary>The grant lifecycle (DESIGN.md): each state names what BreakGlass is doing, or has done, with the exception.</summary>
+/// <summary>The grant lifecycle (docs/design.md): each state names what BreakGlass is doing, or has done, with the exception.</summary>
 internal enum GrantStatus
 {
     /// <summary>Row and revocation job committed; credentials being minted.</summary>

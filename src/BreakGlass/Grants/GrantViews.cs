@@ -1,4 +1,4 @@
-using BreakGlass.Credentials;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Tickets;
 using Npgsql;
 

@@ -1,8 +1,5 @@
 using System.Threading.RateLimiting;
 using BreakGlass.Auth;
-using BreakGlass.Audit;
-using BreakGlass.Policy;
-using BreakGlass.Revocation;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace BreakGlass.Grants;
@@ -11,19 +8,8 @@ internal static class GrantsSetup
 {
     public static IServiceCollection AddGrants(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<AuditChainVerifier>();
-        services.AddSingleton<ExceptionRegister>();
-        services.AddSingleton<GrantChains>();
-        services.AddSingleton<Eligibility>();
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantViews>();
-        services.AddOptions<RevocationOptions>().Bind(configuration.GetSection(RevocationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<RevocationService>();
-        services.AddTransient<RevokeGrantJob>();
-        services.AddSingleton<RevocationSweeper>();
-        services.AddHostedService(provider => provider.GetRequiredService<RevocationSweeper>());
 
         var perMinute = configuration.GetValue("RateLimits:GrantRequestsPerMinute", 10);
         services.AddRateLimiter(limiter =>

@@ -12,6 +12,7 @@ internal static class PolicySetup
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<Eligibility>();
         return services;
     }
 }

@@ -16,7 +16,7 @@ internal sealed record ReviewItem(
     string EvidenceCompleteness,
     string EvidenceSha256,
     EvidenceSummary EvidenceSummary,
-    Audit.ReviewView? Decision);
+    ReviewView? Decision);
 
 /// <summary>The reviewers' queue: closed grants whose evidence is complete (or whose final pass is overdue), by due time.</summary>
 internal sealed class ReviewQueue(

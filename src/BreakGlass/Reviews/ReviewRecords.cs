@@ -1,8 +1,9 @@
-using BreakGlass.Audit;
 using Dapper;
 using Npgsql;
 
 namespace BreakGlass.Reviews;
+
+internal sealed record ReviewView(string Decision, string Reviewer, DateTimeOffset DecidedAt, string? Notes, string EvidenceSha256);
 
 internal static class ReviewRecords
 {

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;

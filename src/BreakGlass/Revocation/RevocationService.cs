@@ -3,6 +3,7 @@ using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
+using BreakGlass.Storage;
 using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -127,7 +128,7 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
-        await connection.ExecuteAsync("SELECT pg_advisory_lock(7, hashtext(@RoleArn))", new { grant.RoleArn });
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, grant.RoleArn);
         try
         {
             await connection.ExecuteAsync(
@@ -161,7 +162,7 @@ internal sealed class RevocationService(
         }
         finally
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(7, hashtext(@RoleArn))", new { grant.RoleArn });
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, grant.RoleArn);
         }
     }
 

@@ -1,3 +1,4 @@
+using BreakGlass.Jobs;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,28 +9,16 @@ namespace BreakGlass.Revocation;
 /// The source of truth for revocation: every pass revokes each grant past its window that is not yet revoked,
 /// so a lost, delayed or crashed job costs at most one interval. Runs in every instance; revocation is idempotent.
 /// </summary>
-internal sealed class RevocationSweeper(
+internal sealed partial class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
     IOptionsMonitor<RevocationOptions> options,
     TimeProvider time,
-    ILogger<RevocationSweeper> logger) : BackgroundService
+    ILogger<RevocationSweeper> logger) : Sweeper(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds));
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                logger.LogError(failure, "Revocation sweep failed; retrying at the next pass");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds);
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +31,7 @@ internal sealed class RevocationSweeper(
                 WHERE (status IN ('Issuing', 'Active') AND expires_at <= @now)
                    OR status IN ('Revoking', 'RevocationFailed')
                 ORDER BY expires_at
-                """, new { now = time.GetUtcNow() })).AsList();
+                """, new { now = Time.GetUtcNow() })).AsList();
         }
         foreach (var grantId in due)
         {
@@ -50,11 +39,14 @@ internal sealed class RevocationSweeper(
             {
                 await revocation.RevokeAsync(grantId, cancellationToken);
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("Sweeper could not revoke grant {GrantId} yet: {Error}", grantId, failure.Message);
+                LogCouldNotRevokeYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
+    private static partial void LogCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
 }

@@ -7,17 +7,10 @@ namespace BreakGlass.Storage;
 /// <summary>Applies the embedded SQL migrations with DbUp, one instance at a time.</summary>
 internal sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger)
 {
-    // Several instances may start together against one database: only one migrates, the others wait.
-    private const long MigrationLockKey = 0x42_72_65_61_6b_47_6c_01;
-
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
-        {
-            take.Parameters.AddWithValue("key", MigrationLockKey);
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await AdvisoryLocks.Migrations.TakeAsync(lockConnection, cancellationToken);
         try
         {
             var upgrader = DeployChanges.To
@@ -34,9 +27,7 @@ internal sealed class DatabaseMigrator(NpgsqlDataSource dataSource, ILogger<Data
         }
         finally
         {
-            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
-            release.Parameters.AddWithValue("key", MigrationLockKey);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
+            await AdvisoryLocks.Migrations.ReleaseAsync(lockConnection);
         }
     }
 

@@ -1,5 +1,6 @@
 using BreakGlass.Audit;
 using BreakGlass.Grants;
+using BreakGlass.Storage;
 using BreakGlass.Tickets.Linear;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,6 @@ internal sealed partial class TicketActionProcessor(
     TimeProvider time,
     ILogger<TicketActionProcessor> logger)
 {
-    private const int GrantLockSpace = 8;
     private const string Actor = "breakglass";
 
     /// <summary>
@@ -40,8 +40,7 @@ internal sealed partial class TicketActionProcessor(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         if (budget is { } limit) deadline.CancelAfter(limit);
         await using var connection = await database.OpenConnectionAsync(stoppingToken);
-        var lockKey = new { space = GrantLockSpace, key = grantId.ToString() };
-        while (!await connection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@space, hashtext(@key))", lockKey))
+        while (!await AdvisoryLocks.TicketActions.TryTakeAsync(connection, grantId))
         {
             if (budget is null || deadline.IsCancellationRequested) return;
             // A sweep that looked at this grant holds it for milliseconds; the request is worth the wait.
@@ -56,7 +55,7 @@ internal sealed partial class TicketActionProcessor(
         }
         finally
         {
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@space, hashtext(@key))", lockKey);
+            await AdvisoryLocks.TicketActions.ReleaseAsync(connection, grantId);
         }
     }
 

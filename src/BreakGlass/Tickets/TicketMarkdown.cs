@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BreakGlass.Credentials;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Grants;
 
 namespace BreakGlass.Tickets;

@@ -1,3 +1,4 @@
+using BreakGlass.Jobs;
 using BreakGlass.Tickets.Linear;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -9,38 +10,30 @@ namespace BreakGlass.Tickets;
 /// The source of truth for tickets: every pass carries out the ticket actions that are due, in every
 /// instance, so an outage, a lost job or a crash costs at most one interval after Linear answers again.
 /// </summary>
-internal sealed partial class TicketSweeper(
+internal sealed class TicketSweeper(
     NpgsqlDataSource database,
     IServiceScopeFactory scopes,
     LinearGate gate,
     IOptions<LinearOptions> linear,
     IOptionsMonitor<TicketsOptions> options,
     TimeProvider time,
-    ILogger<TicketSweeper> logger) : BackgroundService
+    ILogger<TicketSweeper> logger) : Sweeper(time, logger)
 {
     private const int GrantsPerPass = 200;
+    private bool _retriedConfigurationProblems;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds);
+
+    protected override bool IsEnabled => linear.Value.IsConfigured;
+
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        if (!linear.Value.IsConfigured) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds), time);
-        var retriedConfigurationProblems = false;
-        do
+        if (!_retriedConfigurationProblems)
         {
-            try
-            {
-                if (!retriedConfigurationProblems)
-                {
-                    await RetryConfigurationProblemsAsync(stoppingToken);
-                    retriedConfigurationProblems = true;
-                }
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                LogSweepFailed(failure);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+            await RetryConfigurationProblemsAsync(cancellationToken);
+            _retriedConfigurationProblems = true;
+        }
+        await SweepAsync(cancellationToken);
     }
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -55,7 +48,7 @@ internal sealed partial class TicketSweeper(
                 WHERE status <> 'done' AND next_attempt_at <= @now
                 GROUP BY grant_id ORDER BY min(next_attempt_at) LIMIT @GrantsPerPass
                 """,
-                new { now = time.GetUtcNow(), GrantsPerPass })).AsList();
+                new { now = Time.GetUtcNow(), GrantsPerPass })).AsList();
         }
         if (due.Count == 0) return 0;
         using var scope = scopes.CreateScope();
@@ -74,9 +67,6 @@ internal sealed partial class TicketSweeper(
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(
             "UPDATE ticket_actions SET next_attempt_at = @now WHERE status = 'failed_config' AND next_attempt_at > @now",
-            new { now = time.GetUtcNow() });
+            new { now = Time.GetUtcNow() });
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ticket sweep failed; retrying at the next pass")]
-    private partial void LogSweepFailed(Exception failure);
 }

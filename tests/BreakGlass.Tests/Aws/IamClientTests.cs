@@ -132,7 +132,7 @@ public sealed class IamClientTests(MotoServer moto) : IClassFixture<MotoServer>
     [Fact]
     public async Task TheClientRegisteredInDependencyInjectionSignsAndReachesTheConfiguredEndpoint()
     {
-        var services = new ServiceCollection().AddLogging().AddSingleton(_aws).AddIamClient();
+        var services = new ServiceCollection().AddLogging().AddSingleton(_aws).AddSingleton(TimeProvider.System).AddIamClient();
         await using var provider = services.BuildServiceProvider();
         var iam = provider.GetRequiredService<IamClient>();
         var role = await CreateRoleAsync();

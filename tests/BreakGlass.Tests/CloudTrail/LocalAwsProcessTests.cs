@@ -25,7 +25,7 @@ public sealed class LocalAwsProcessTests(MotoServer moto) : IClassFixture<MotoSe
         process.BeginErrorReadLine();
         try
         {
-            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30));
+            await FreePort.WaitUntilListeningAsync(port, StartupPatience.Timeout);
             var localAws = new LocalAwsTestClient(new Uri($"http://127.0.0.1:{port}"));
             var key = NewAccessKeyId();
             var time = DateTimeOffset.UtcNow;

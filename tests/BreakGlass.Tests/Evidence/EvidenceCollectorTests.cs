@@ -5,6 +5,7 @@ using Amazon.S3;
 using BreakGlass.Aws.CloudTrail;
 using BreakGlass.Evidence;
 using BreakGlass.Evidence.S3Logs;
+using BreakGlass.Storage;
 using BreakGlass.Tests.CloudTrail;
 using BreakGlass.Tests.Infrastructure;
 using Dapper;
@@ -133,12 +134,25 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         await using var services = await StartAsync();
         var grantId = await RevokedGrants.InsertAsync(services, [NewAccessKeyId()], DateTimeOffset.UtcNow.AddMinutes(-20), DateTimeOffset.UtcNow.AddMinutes(-5));
         await using var otherWorker = await services.Database.OpenConnectionAsync();
-        await otherWorker.ExecuteAsync("SELECT pg_advisory_lock(8, hashtext(@grantId::text))", new { grantId });
+        await AdvisoryLocks.EvidenceCollection.TakeAsync(otherWorker, grantId.ToString());
 
         Assert.Equal(PassOutcome.Busy, await services.Collector.RunPendingAsync(grantId, EvidencePass.First, CancellationToken.None));
 
-        await otherWorker.ExecuteAsync("SELECT pg_advisory_unlock(8, hashtext(@grantId::text))", new { grantId });
+        await AdvisoryLocks.EvidenceCollection.ReleaseAsync(otherWorker, grantId);
         Assert.Equal(PassOutcome.Recorded, await services.Collector.RunPendingAsync(grantId, EvidencePass.First, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EvidenceIsCollectedWhileTheGrantsTicketActionsAreBeingCarriedOut()
+    {
+        await using var services = await StartAsync();
+        var grantId = await RevokedGrants.InsertAsync(services, [NewAccessKeyId()], DateTimeOffset.UtcNow.AddMinutes(-20), DateTimeOffset.UtcNow.AddMinutes(-5));
+        await using var ticketWorker = await services.Database.OpenConnectionAsync();
+        Assert.True(await AdvisoryLocks.TicketActions.TryTakeAsync(ticketWorker, grantId));
+
+        Assert.Equal(PassOutcome.Recorded, await services.Collector.RunPendingAsync(grantId, EvidencePass.First, CancellationToken.None));
+
+        await AdvisoryLocks.TicketActions.ReleaseAsync(ticketWorker, grantId);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + StartupPatience.Timeout;
         while (DateTime.UtcNow < deadline)
         {
             if (_process!.HasExited)

@@ -32,7 +32,7 @@ public sealed class MotoServer : IAsyncLifetime
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(30));
+        await FreePort.WaitUntilListeningAsync(Port, StartupPatience.Timeout);
     }
 
     /// <summary>From now on every request must be signed by a known identity and is checked against its IAM policies.</summary>

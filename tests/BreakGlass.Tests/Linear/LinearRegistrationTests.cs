@@ -70,6 +70,7 @@ public sealed class LinearRegistrationTests
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
+            .AddSingleton(TimeProvider.System)
             .AddLinear()
             .BuildServiceProvider();
     }

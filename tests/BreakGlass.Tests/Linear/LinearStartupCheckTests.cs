@@ -94,6 +94,7 @@ public sealed class LinearStartupCheckTests : IAsyncLifetime
         await using var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddLogging(logging => logging.AddProvider(_logs))
+            .AddSingleton(TimeProvider.System)
             .AddLinear()
             .BuildServiceProvider();
         var check = services.GetServices<IHostedService>().OfType<LinearStartupCheck>().Single();

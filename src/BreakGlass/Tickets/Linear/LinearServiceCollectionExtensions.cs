@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BreakGlass.Tickets.Linear;
@@ -10,7 +9,6 @@ internal static class LinearServiceCollectionExtensions
     {
         services.AddOptions<LinearOptions>().BindConfiguration(LinearOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LinearOptions>, LinearOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<LinearClient>((provider, http) =>
             http.Timeout = provider.GetRequiredService<IOptions<LinearOptions>>().Value.RequestTimeout);
         services.AddSingleton<LinearTargetCache>();

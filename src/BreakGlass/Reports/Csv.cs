@@ -1,6 +1,6 @@
 using CsvHelper;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 /// <summary>RFC 4180 CSV for auditors' spreadsheets; cells that a spreadsheet would run as formulas are escaped.</summary>
 internal static class Csv

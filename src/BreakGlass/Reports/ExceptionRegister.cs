@@ -3,12 +3,10 @@ using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 internal sealed record RegisterFilter(
     DateTimeOffset? From, DateTimeOffset? To, string? Requester, string? Role, GrantStatus? Status, string? Decision, int Page, int PageSize);
-
-internal sealed record ReviewView(string Decision, string Reviewer, DateTimeOffset DecidedAt, string? Notes, string EvidenceSha256);
 
 internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review);
 

@@ -5,7 +5,7 @@ using BreakGlass.Errors;
 using BreakGlass.Grants;
 using BreakGlass.Revocation;
 
-namespace BreakGlass.Credentials;
+namespace BreakGlass.Aws.Sts;
 
 /// <summary>Mints a grant's credentials with sts:AssumeRole, tagged with the grant id that the revocation deny matches.</summary>
 internal sealed class StsCredentialIssuer(IAmazonSecurityTokenService sts, ILogger<StsCredentialIssuer> logger)

@@ -1,4 +1,4 @@
-namespace BreakGlass.Credentials;
+namespace BreakGlass.Aws.Sts;
 
 /// <summary>Credentials returned once to the engineer. The secret parts are never stored or logged.</summary>
 internal sealed record IssuedCredentials(string AccessKeyId, string SecretAccessKey, string SessionToken, DateTimeOffset Expiration)

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using BreakGlass.Evidence;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 /// <summary>
 /// A grant's evidence pack: the full chain, its audit events, the raw CloudTrail events, a CSV timeline, a

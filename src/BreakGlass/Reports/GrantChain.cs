@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BreakGlass.Audit;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
@@ -6,7 +7,7 @@ using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 internal sealed record AuditEventView(long Sequence, DateTimeOffset OccurredAt, string EventType, string Actor, JsonElement Data, string PreviousHash, string Hash);
 

@@ -1,9 +1,10 @@
+using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Errors;
 using BreakGlass.Grants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 internal static class AuditApi
 {

@@ -1,12 +1,14 @@
 using Amazon.Runtime;
 using Amazon.SecurityToken;
-using BreakGlass.Aws;
+using BreakGlass.Aws.Iam;
+using BreakGlass.Aws.Sts;
 
-namespace BreakGlass.Credentials;
+namespace BreakGlass.Aws;
 
 internal static class AwsSetup
 {
-    public static IServiceCollection AddAwsClients(this IServiceCollection services)
+    /// <summary>The AWS clients BreakGlass calls: STS to mint credentials, IAM to deny them. CloudTrail clients are per region, made by evidence collection.</summary>
+    public static IServiceCollection AddAws(this IServiceCollection services)
     {
         services.AddSingleton(_ => AwsEnvironment.FromStandardVariables());
         services.AddSingleton<IAmazonSecurityTokenService>(provider =>
@@ -28,6 +30,7 @@ internal static class AwsSetup
             return new AmazonSecurityTokenServiceClient(aws.Credentials, config);
         });
         services.AddSingleton<StsCredentialIssuer>();
+        services.AddIamClient();
         return services;
     }
 }

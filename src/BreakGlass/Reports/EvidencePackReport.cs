@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using BreakGlass.Evidence;
 
-namespace BreakGlass.Audit;
+namespace BreakGlass.Reports;
 
 /// <summary>The pack's human-readable report: what happened, risky actions first, the sign-off. Every value is HTML-encoded.</summary>
 internal static class EvidencePackReport

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using BreakGlass.Grants;
 
-namespace BreakGlass.Credentials;
+namespace BreakGlass.Aws.Sts;
 
 /// <summary>What BreakGlass asks STS for: names and limits as STS defines them.</summary>
 internal static partial class AssumeRoleParameters
