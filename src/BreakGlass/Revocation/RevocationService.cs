@@ -128,18 +128,19 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
-        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, grant.RoleArn);
+        var role = RoleArn.Canonical(grant.RoleArn);
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, role);
         try
         {
             await connection.ExecuteAsync(
                 """
                 INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @Id
+                SELECT @role, id, credentials_expire_at FROM grants WHERE id = @Id
                 ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
                 """,
-                new { grant.Id });
+                new { grant.Id, role });
             var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
-                    "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @RoleArn", new { grant.RoleArn }))
+                    "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @role", new { role }))
                 .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
                 .ToList();
             var policy = DenyPolicy.Build(entries, time);
@@ -156,13 +157,13 @@ internal sealed class RevocationService(
             if (pruned.Length > 0)
             {
                 await connection.ExecuteAsync(
-                    "DELETE FROM role_denies WHERE role_arn = @RoleArn AND grant_id = ANY(@pruned)", new { grant.RoleArn, pruned });
+                    "DELETE FROM role_denies WHERE role_arn = @role AND grant_id = ANY(@pruned)", new { role, pruned });
             }
             return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
         }
         finally
         {
-            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, grant.RoleArn);
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, role);
         }
     }
 

@@ -53,12 +53,16 @@ internal static class TicketMarkdown
 
     public static string Ended(Grant grant, bool early) =>
         early
-            ? $"**Access ended early** at {When(grant.EndedAt ?? grant.ExpiresAt)} by {Inline(grant.EndedBy ?? "unknown")}: {Inline(grant.EndReason ?? "no reason given")}.\n\nSessions of this grant are now denied by IAM."
+            ? $"**Access ended early** at {When(grant.EndedAt ?? grant.ExpiresAt)} by {Inline(EndedByName(grant))}: {Inline(grant.EndReason ?? "no reason given")}.\n\nSessions of this grant are now denied by IAM."
             : $"**Access ended** at the end of the window ({When(grant.ExpiresAt)}).\n\nSessions of this grant are now denied by IAM.";
 
     public static string RevocationFailing(Grant grant, int attempts, string error) =>
         $"🚨 **Revocation is failing** ({attempts} attempts so far): `{Code(error)}`.\n\n" +
         $"The {Inline(grant.RoleName)} session of {Inline(grant.RequesterName)} may still be live. BreakGlass keeps retrying; an operator should check the role's inline policy now.";
+
+    // Only the requester's name is stored; anyone else who ends a grant (a reviewer) is shown by their identity.
+    private static string EndedByName(Grant grant) =>
+        grant.EndedBy == grant.Requester ? grant.RequesterName : grant.EndedBy ?? "unknown";
 
     /// <summary>The account is the fifth field of <c>arn:aws:iam::123456789012:role/Name</c>.</summary>
     public static string AccountId(string roleArn) => roleArn.Split(':') is { Length: >= 6 } parts ? parts[4] : "unknown";
@@ -87,8 +91,8 @@ internal static class TicketMarkdown
     /// Text from people, for one line of markdown: the characters that open links, images, autolinks, HTML,
     /// entities, code spans, emphasis, headings and table cells are backslash-escaped (CommonMark lets any ASCII
     /// punctuation be), so no <c>[text](url)</c>, <c>![image](url)</c> or <c>&lt;https://…&gt;</c> survives; and the
-    /// shapes renderers turn into links on their own (<c>scheme://</c>, <c>www.</c>, <c>user@host</c>) are broken
-    /// with an invisible U+2060 word joiner.
+    /// shapes renderers turn into links on their own (<c>scheme://</c>, <c>www.host</c>, bare <c>host.com</c>,
+    /// <c>user@host</c>) are broken with an invisible U+2060 word joiner before the <c>/</c>, <c>.</c> or <c>@</c>.
     /// </summary>
     public static string Inline(string text)
     {
@@ -97,8 +101,9 @@ internal static class TicketMarkdown
         for (var index = 0; index < flat.Length; index++)
         {
             var character = flat[index];
-            if (character == '@' || (character == ':' && flat.AsSpan(index).StartsWith("://"))
-                || (character == '.' && index >= 3 && flat.AsSpan(index - 3, 3).Equals("www", StringComparison.OrdinalIgnoreCase)))
+            if (character == '@'
+                || (character == '/' && index > 0 && flat[index - 1] == ':')
+                || (character == '.' && index + 1 < flat.Length && char.IsAsciiLetterOrDigit(flat[index + 1])))
             {
                 escaped.Append(WordJoiner);
             }

@@ -130,7 +130,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.StartsWith("**Fresh credentials issued**", comments[1]);
         Assert.Contains((string)reissued["credentials"]!["accessKeyId"]!, comments[1]);
         Assert.StartsWith("**Access ended early**", comments[2]);
-        Assert.Contains(engineer, comments[2]);
+        Assert.Contains(TicketMarkdown.Inline(engineer), comments[2]);
         Assert.Contains("rollback finished, handing back", comments[2]);
     }
 

@@ -43,7 +43,7 @@ public sealed class TicketMarkdownTests
     {
         var ended = Grant("database down") with { EndedAt = DateTimeOffset.Parse("2026-03-01T04:00:00Z"), EndedBy = "cto@example.com", EndReason = "done" };
 
-        Assert.Equal("**Access ended early** at 2026-03-01 04:00:00 UTC by cto\u2060@example.com: done.\n\nSessions of this grant are now denied by IAM.",
+        Assert.Equal("**Access ended early** at 2026-03-01 04:00:00 UTC by cto\u2060@example\u2060.com: done.\n\nSessions of this grant are now denied by IAM.",
             TicketMarkdown.Ended(ended, early: true));
         Assert.StartsWith("**Access ended** at the end of the window (2026-03-01 07:00:00 UTC)", TicketMarkdown.Ended(ended, early: false));
     }
@@ -84,6 +84,7 @@ public sealed class TicketMarkdownTests
             Assert.DoesNotMatch("[A-Za-z0-9]@", markdown);
             Assert.DoesNotMatch("(?m)^[ >]*\\[", live);
         }
+        Assert.DoesNotMatch("[A-Za-z0-9]\\.[A-Za-z0-9]", TicketMarkdown.Quote(hostile));
     }
 
     [Fact]
