@@ -51,12 +51,19 @@ as_pg "$pg_bin/pg_ctl" -D "$state/pg" -w -l "$state/logs/postgres.log" \
 say "AWS emulator (moto) on 127.0.0.1:$moto_port, with a CloudTrail-recording front on 127.0.0.1:$aws_port"
 moto_server -H 127.0.0.1 -p "$moto_port" >"$state/logs/moto.log" 2>&1 & pids+=($!)
 wait_port "$moto_port"
+moto_aws() { AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$moto_port" "$@"; }
+# The front evaluates the conditions of BreakGlass's deny (moto ignores them) with an identity of its own.
+moto_aws iam create-user --user-name localaws-front >/dev/null
+moto_aws iam put-user-policy --user-name localaws-front --policy-name everything \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+read -r front_key front_secret < <(moto_aws iam create-access-key --user-name localaws-front \
+  --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 dotnet "$(bin BreakGlass.LocalAws)" --urls "http://127.0.0.1:$aws_port" --moto "http://127.0.0.1:$moto_port" \
+  --admin-access-key-id "$front_key" --admin-secret-access-key "$front_secret" \
   >"$state/logs/local-aws.log" 2>&1 & pids+=($!)
 wait_port "$aws_port"
 
 say "creating the broker user and the break-glass roles"
-moto_aws() { AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "http://127.0.0.1:$moto_port" "$@"; }
 moto_aws iam create-user --user-name breakglass-broker >/dev/null
 read -r broker_key broker_secret < <(moto_aws iam create-access-key --user-name breakglass-broker \
   --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)

@@ -1,4 +1,5 @@
 using BreakGlass.LocalAws.CloudTrail;
+using BreakGlass.LocalAws.Iam;
 using BreakGlass.LocalAws.Proxy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,11 @@ internal static class LocalAwsApp
         builder.Services.AddSingleton<CallRecorder>();
         builder.Services.AddSingleton<LookupEventsEndpoint>();
         builder.Services.AddSingleton(new MotoProxy(motoEndpoint));
+        builder.Services.AddSingleton<IssuedSessions>();
+        builder.Services.AddSingleton(provider => new IamEnforcement(
+            provider.GetRequiredService<IssuedSessions>(),
+            options.MotoAdmin is { } admin ? new MotoAdmin(motoEndpoint, admin) : null,
+            provider.GetRequiredService<ILogger<IamEnforcement>>()));
         builder.Services.AddSingleton<AwsFront>();
 
         var app = builder.Build();

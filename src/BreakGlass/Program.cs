@@ -66,6 +66,7 @@ app.UseRateLimiter();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
 app.MapGrants();
+app.MapRevokeAll();
 app.MapReviews();
 app.MapAudit();
 app.ScheduleReviewReminder();

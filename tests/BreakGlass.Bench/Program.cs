@@ -14,6 +14,7 @@ var iterations = args.Length > 0 ? int.Parse(args[0]) : 200;
 var lagGrants = args.Length > 1 ? int.Parse(args[1]) : 10;
 var fixture = new BreakGlassFixture();
 fixture.Overrides["RateLimits__GrantRequestsPerMinute"] = "100000";
+fixture.Overrides["Policy__MaxOpenGrantsPerRequester"] = "100000";
 fixture.Overrides["Logging__LogLevel__Default"] = "Warning";
 await fixture.InitializeAsync();
 try

@@ -1,4 +1,5 @@
 using BreakGlass.LocalAws.CloudTrail;
+using BreakGlass.LocalAws.Iam;
 
 namespace BreakGlass.LocalAws.Proxy;
 
@@ -6,7 +7,7 @@ namespace BreakGlass.LocalAws.Proxy;
 /// Every AWS request: LookupEvents is answered here, anything else goes to moto; each signed call that
 /// names an action is recorded as a CloudTrail event either way.
 /// </summary>
-internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto, CallRecorder recorder, KnownIdentities identities)
+internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto, CallRecorder recorder, KnownIdentities identities, IamEnforcement iam)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -20,9 +21,13 @@ internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto
         PendingAnswer answer;
         try
         {
-            answer = isLookupEvents
-                ? lookupEvents.Answer(context.Request, credential, signatureProblem, body ?? [])
-                : await moto.ForwardAsync(context, body, keepBody: call is not null && KnownIdentities.Reveals(call), credential?.Service ?? "");
+            answer = (call is null ? null : await iam.RefuseAsync(call, context.Request, context.RequestAborted))
+                ?? (isLookupEvents
+                    ? lookupEvents.Answer(context.Request, credential, signatureProblem, body ?? [])
+                    : await moto.ForwardAsync(context, body,
+                        keepBody: call is not null && (KnownIdentities.Reveals(call) || IamEnforcement.ReadsResponse(call)),
+                        credential?.Service ?? "",
+                        call is null ? null : iam.ResponseRewrite(call)));
         }
         catch (HttpRequestException exception)
         {
@@ -34,6 +39,7 @@ internal sealed class AwsFront(LookupEventsEndpoint lookupEvents, MotoProxy moto
         {
             if (call is not null)
             {
+                await iam.AfterAsync(call, answer.Outcome, context.RequestAborted);
                 identities.Learn(call, answer.Outcome);
                 recorder.Record(context, call, answer.Outcome);
             }

@@ -30,7 +30,9 @@ internal sealed class MotoProxy(Uri motoEndpoint)
 
     /// <param name="bufferedBody">The request body if it was read already; otherwise it streams through.</param>
     /// <param name="keepBody">Return the response body in the outcome (errors always are).</param>
-    public async Task<PendingAnswer> ForwardAsync(HttpContext context, byte[]? bufferedBody, bool keepBody, string service)
+    /// <param name="rewrite">Replaces a kept successful response body before it is returned and sent.</param>
+    public async Task<PendingAnswer> ForwardAsync(
+        HttpContext context, byte[]? bufferedBody, bool keepBody, string service, Func<byte[], byte[]>? rewrite = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), TargetOf(context));
         request.Content = ContentOf(context.Request, bufferedBody);
@@ -60,11 +62,13 @@ internal sealed class MotoProxy(Uri motoEndpoint)
                     response);
             }
             var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+            if (status < 400 && rewrite is not null) body = rewrite(body);
             var (code, message) = status < 400 ? (null, null) : ErrorReader.Read(status, body, service);
             return new PendingAnswer(new CallOutcome(status, code, message, requestId, status < 400 ? body : null),
                 async (answer, cancellation) =>
                 {
                     CopyStatusAndHeaders(response, answer);
+                    answer.ContentLength = body.Length;
                     await answer.Body.WriteAsync(body, cancellation);
                 },
                 response);

@@ -11,4 +11,6 @@ internal static class AuditEventTypes
     public const string GrantEnding = "grant.ending";
     public const string GrantRevoked = "grant.revoked";
     public const string RevocationFailed = "grant.revocation_failed";
+    public const string RoleSessionsCutOff = "role.sessions_cut_off";
+    public const string RoleRevokedAll = "role.revoked_all";
 }

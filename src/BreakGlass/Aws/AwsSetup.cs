@@ -30,6 +30,8 @@ internal static class AwsSetup
             return new AmazonSecurityTokenServiceClient(aws.Credentials, config);
         });
         services.AddSingleton<StsCredentialIssuer>();
+        services.AddSingleton<BrokerIdentity>();
+        services.AddHostedService(provider => provider.GetRequiredService<BrokerIdentity>());
         services.AddIamClient();
         return services;
     }

@@ -11,6 +11,7 @@ using BreakGlass.Revocation;
 using BreakGlass.Tickets;
 using Dapper;
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BreakGlass.Grants;
@@ -24,6 +25,8 @@ internal sealed class GrantIssuer(
     AuditLog audit,
     IBackgroundJobClient jobs,
     StsCredentialIssuer sts,
+    BrokerIdentity broker,
+    IOptionsMonitor<PolicyOptions> policy,
     TicketRequests tickets,
     TicketOutbox ticketOutbox,
     TimeProvider time,
@@ -63,7 +66,7 @@ internal sealed class GrantIssuer(
 
         var now = time.GetUtcNow();
         var window = TimeSpan.FromMinutes(request.DurationMinutes);
-        var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds);
+        var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
         var grant = new Grant(
             Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
             now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName());
@@ -84,6 +87,7 @@ internal sealed class GrantIssuer(
         IssuedCredentials credentials;
         try
         {
+            await WaitPastRoleCutoffAsync(grant.RoleArn, cancellationToken);
             credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
         }
         catch (UpstreamException failure)
@@ -111,7 +115,8 @@ internal sealed class GrantIssuer(
         {
             throw new ConflictException($"Grant {grantId} is {grant.Status} and its window {(now >= grant.ExpiresAt ? "has ended" : "is not open")}: no new credentials.");
         }
-        var durationSeconds = AssumeRoleParameters.DurationSeconds(grant.ExpiresAt - now, policyRole.MaxSessionSeconds);
+        var durationSeconds = AssumeRoleParameters.DurationSeconds(
+            grant.ExpiresAt - now, policyRole.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
         // Extend the deny's lifetime before minting, so a revocation racing this call keeps the new credentials covered.
         var extended = await connection.ExecuteAsync(
             """
@@ -120,6 +125,7 @@ internal sealed class GrantIssuer(
             """,
             new { grantId, until = now.AddSeconds(durationSeconds) });
         if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
+        await WaitPastRoleCutoffAsync(grant.RoleArn, cancellationToken);
         var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
         var current = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
         return new IssueOutcome(current, credentials, Replayed: false);
@@ -137,6 +143,13 @@ internal sealed class GrantIssuer(
             TransactionScopeAsyncFlowOption.Enabled);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
+            var limit = policy.CurrentValue.MaxOpenGrantsPerRequester;
+            var open = await GrantStore.LockAndCountOpenAsync(connection, grant.Requester, grant.RoleName, grant.RequestedAt);
+            if (open >= limit)
+            {
+                throw new OpenGrantLimitException(
+                    $"You already have {open} open grant(s) on '{grant.RoleName}' (at most {limit}, Policy:MaxOpenGrantsPerRequester). End one with POST /api/grants/{{id}}/revoke, or get fresh credentials for it with POST /api/grants/{{id}}/credentials.");
+            }
             await GrantStore.InsertAsync(connection, grant);
             if (idempotencyKey is not null)
             {
@@ -170,6 +183,18 @@ internal sealed class GrantIssuer(
         scope.Complete();
     }
 
+    // A session AWS issues within the second of a revoke-all cut-off would be refused: mint only once it has passed.
+    private async Task WaitPastRoleCutoffAsync(string roleArn, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? cutoff;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        {
+            cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
+        }
+        var wait = cutoff - time.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait.Value, time, cancellationToken);
+    }
+
     /// <summary>Credentials leave the service only once their AccessKeyId and audit event are committed.</summary>
     private async Task<Grant> RecordIssuedOrWithholdAsync(Grant grant, IssuedCredentials credentials, string eventType, GrantStatus? moveTo)
     {
@@ -193,6 +218,8 @@ internal sealed class GrantIssuer(
         var now = time.GetUtcNow();
         // The AccessKeyId is recorded even if the grant ended meanwhile: CloudTrail evidence is matched by it.
         await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, credentials.AccessKeyId, now, credentials.Expiration);
+        // STS's Expiration, not our estimate, is how long the deny must keep this grant's id.
+        await GrantStore.ExtendCredentialsExpiryAsync(connection, transaction, grant.Id, credentials.Expiration);
         if (moveTo is { } status && !await GrantStore.TryMoveAsync(connection, transaction, grant.Id, status))
         {
             await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.CredentialsWithheld, RevocationService.SystemActor,

@@ -1,3 +1,4 @@
+using BreakGlass.Storage;
 using Dapper;
 using Npgsql;
 
@@ -69,6 +70,27 @@ internal static class GrantStore
             $"UPDATE grants SET status = @to{set} WHERE id = @id AND status = ANY(@from)", parameters, transaction);
         return rows == 1;
     }
+
+    /// <summary>
+    /// The requester's open grants on the role (Issuing or Active, window not over). Takes a transaction-scoped lock
+    /// on (requester, role) first, so two concurrent requests cannot both pass the cap.
+    /// </summary>
+    public static async Task<int> LockAndCountOpenAsync(NpgsqlConnection connection, string requester, string roleName, DateTimeOffset now)
+    {
+        await AdvisoryLocks.OpenGrants.TakeForTransactionAsync(connection, $"{requester}/{roleName.ToLowerInvariant()}");
+        return await connection.ExecuteScalarAsync<int>(
+            """
+            SELECT count(*) FROM grants
+            WHERE requester = @requester AND lower(role_name) = lower(@roleName)
+              AND status IN ('Issuing', 'Active') AND expires_at > @now
+            """,
+            new { requester, roleName, now });
+    }
+
+    public static Task ExtendCredentialsExpiryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, DateTimeOffset expiresAt) =>
+        connection.ExecuteAsync(
+            "UPDATE grants SET credentials_expire_at = greatest(credentials_expire_at, @expiresAt) WHERE id = @grantId",
+            new { grantId, expiresAt }, transaction);
 
     public static Task RecordCredentialsAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string accessKeyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt) =>

@@ -9,6 +9,9 @@ internal sealed partial class PolicyOptions : IValidatableObject
     /// <summary>No role's window may exceed this (4 hours) unless an operator deliberately raises it (<c>Policy:WindowCeilingMinutes</c>).</summary>
     public int WindowCeilingMinutes { get; set; } = 240;
 
+    /// <summary>How many grants one requester may hold open on one role at once (<c>Policy:MaxOpenGrantsPerRequester</c>).</summary>
+    public int MaxOpenGrantsPerRequester { get; set; } = 2;
+
     public List<BreakGlassRole> Roles { get; set; } = [];
 
     public BreakGlassRole? Find(string name) =>
@@ -19,6 +22,10 @@ internal sealed partial class PolicyOptions : IValidatableObject
         if (Roles.Count == 0)
         {
             yield return new ValidationResult("Roles is empty: configure at least one role (Roles:0:Name, Roles:0:RoleArn, Roles:0:AllowedGroups).");
+        }
+        if (MaxOpenGrantsPerRequester < 1)
+        {
+            yield return new ValidationResult("Policy:MaxOpenGrantsPerRequester must be at least 1.");
         }
         foreach (var duplicate in Roles.GroupBy(role => role.Name, StringComparer.OrdinalIgnoreCase).Where(group => group.Count() > 1))
         {

@@ -26,6 +26,27 @@ internal sealed class DenyPolicy
     /// <summary>The longest an assumed-role session can live; a panic cut-off older than this matches no live session.</summary>
     public static readonly TimeSpan MaxRoleSessionDuration = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// A console session signed in through the federation endpoint lives on its own clock, up to 12 hours, and can be
+    /// started at any moment while the credentials are valid: its grant id stays denied this long after they expire.
+    /// </summary>
+    public static readonly TimeSpan ConsoleSessionLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>How long after a grant's last credentials expire its id stays in the deny.</summary>
+    public static readonly TimeSpan DeniedAfterCredentialsExpire = ConsoleSessionLifetime + ExpirySafetyMargin;
+
+    /// <summary>
+    /// A cut-off stays this long: a session issued just before it lives up to 12 hours, and a console session signed
+    /// in with it just before it expired 12 hours more.
+    /// </summary>
+    public static readonly TimeSpan CutoffLifetime = MaxRoleSessionDuration + ConsoleSessionLifetime + ExpirySafetyMargin;
+
+    /// <summary>
+    /// A revoked grant mints nothing once it has ended, but an AssumeRole already under way may still return, and our
+    /// clock and AWS's may disagree: a cut-off covers a grant's sessions only when the grant ended this long before it.
+    /// </summary>
+    public static readonly TimeSpan CutoffCoversGrantsEndedBefore = ExpirySafetyMargin;
+
     private const string GrantsSid = "BreakGlassRevokedGrants";
     private const string SessionsSid = "BreakGlassRevokedSessionsIssuedBefore";
     private const string GrantConditionKey = "aws:PrincipalTag/" + GrantTagKey;
@@ -52,8 +73,9 @@ internal sealed class DenyPolicy
 
     /// <summary>
     /// The policy for <paramref name="revoked"/> minus the grants whose credentials expired more than
-    /// <see cref="ExpirySafetyMargin"/> ago. Throws <see cref="DenyPolicyTooLargeException"/> when the document
-    /// would exceed <paramref name="characterBudget"/> (the role's limit minus its other inline policies).
+    /// <see cref="DeniedAfterCredentialsExpire"/> ago (no console session of theirs can still be alive) and the grants a
+    /// cut-off already covers. Throws <see cref="DenyPolicyTooLargeException"/> when the document would exceed
+    /// <paramref name="characterBudget"/> (the role's limit minus its other inline policies).
     /// </summary>
     public static DenyPolicy Build(
         IEnumerable<DenyPolicyEntry> revoked,
@@ -62,15 +84,15 @@ internal sealed class DenyPolicy
         int characterBudget = RoleInlinePolicyLimit)
     {
         var now = time.GetUtcNow();
+        var cutoff = revokeSessionsIssuedBefore is { } before && before + CutoffLifetime > now
+            ? RoundUpToWholeSecond(before)
+            : (DateTimeOffset?)null;
         var grantIds = revoked
-            .Where(entry => entry.CredentialsExpireAt + ExpirySafetyMargin > now)
+            .Where(entry => entry.CredentialsExpireAt + DeniedAfterCredentialsExpire > now && !IsCoveredBy(cutoff, entry))
             .Select(entry => entry.GrantId)
             .Distinct()
             .OrderBy(GrantTagValue, StringComparer.Ordinal)
             .ToArray();
-        var cutoff = revokeSessionsIssuedBefore is { } before && before + MaxRoleSessionDuration + ExpirySafetyMargin > now
-            ? RoundUpToWholeSecond(before)
-            : (DateTimeOffset?)null;
         var policy = new DenyPolicy(grantIds, cutoff);
         if (!policy.IsEmpty)
         {
@@ -82,6 +104,32 @@ internal sealed class DenyPolicy
         }
         return policy;
     }
+
+    /// <summary>
+    /// Like <see cref="Build"/>, but when the ids do not fit, cuts off every session of the role issued before now
+    /// (<c>aws:TokenIssueTime</c>) so that the grants ended before it leave the list: the end of a grant never fails
+    /// for want of space. The cut-off also refuses the live sessions of the role's other grants; they can get fresh
+    /// credentials. Throws <see cref="DenyPolicyTooLargeException"/> only when even the grants ended within
+    /// <see cref="CutoffCoversGrantsEndedBefore"/> do not fit.
+    /// </summary>
+    public static DenyPolicy BuildWithinLimit(
+        IReadOnlyCollection<DenyPolicyEntry> revoked,
+        TimeProvider time,
+        DateTimeOffset? revokeSessionsIssuedBefore = null,
+        int characterBudget = RoleInlinePolicyLimit)
+    {
+        try
+        {
+            return Build(revoked, time, revokeSessionsIssuedBefore, characterBudget);
+        }
+        catch (DenyPolicyTooLargeException)
+        {
+            return Build(revoked, time, time.GetUtcNow(), characterBudget);
+        }
+    }
+
+    private static bool IsCoveredBy(DateTimeOffset? cutoff, DenyPolicyEntry entry) =>
+        cutoff is { } before && entry.EndedAt is { } endedAt && endedAt + CutoffCoversGrantsEndedBefore <= before;
 
     /// <summary>How many grant ids fit in <paramref name="characterBudget"/>.</summary>
     public static int Capacity(int characterBudget = RoleInlinePolicyLimit, bool withSessionCutoff = false)
@@ -194,8 +242,8 @@ internal sealed class DenyPolicy
             ? value
             : throw new FormatException($"Not a BreakGlass revocation policy: '{name}' is missing.");
 
-    // Rounding down could let a session issued in the cut-off's last fraction of a second through.
-    private static DateTimeOffset RoundUpToWholeSecond(DateTimeOffset instant)
+    /// <summary>How a cut-off is written: rounding down could let a session issued in its last fraction of a second through.</summary>
+    public static DateTimeOffset RoundUpToWholeSecond(DateTimeOffset instant)
     {
         var ticks = instant.UtcTicks;
         var rounded = (ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;

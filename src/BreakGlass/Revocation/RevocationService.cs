@@ -32,15 +32,21 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var moved = await EndEarlyAsync(connection, transaction, grantId, actor, reason);
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
+    }
+
+    /// <summary>The same, inside the caller's transaction.</summary>
+    public async Task<bool> EndEarlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, string actor, string reason)
+    {
         var grant = await GrantStore.FindForUpdateAsync(connection, grantId, transaction)
                     ?? throw new NotFoundException($"No grant {grantId} exists.");
         if (grant.Status == GrantStatus.Failed)
         {
             throw new ConflictException($"Grant {grantId} failed to issue: there is nothing to end.");
         }
-        var moved = await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
-        await transaction.CommitAsync(cancellationToken);
-        return moved;
+        return await MoveToRevokingAsync(connection, transaction, grant, actor, reason, early: true);
     }
 
     /// <summary>Puts the deny in place and marks the grant revoked; a no-op for a revoked grant.</summary>
@@ -122,29 +128,49 @@ internal sealed class RevocationService(
         return true;
     }
 
-    private sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
+    internal sealed record DenyOutcome(int DeniedGrantCount, int PrunedGrantCount);
 
-    private async Task<DenyOutcome> ApplyDenyAsync(Grant grant, CancellationToken cancellationToken)
+    private Task<DenyOutcome> ApplyDenyAsync(Grant grant, CancellationToken cancellationToken) =>
+        ApplyRoleDenyAsync(grant.RoleArn, grant.Id, cancellationToken);
+
+    /// <summary>
+    /// Rebuilds the role's deny from the database (adding <paramref name="grantId"/> first, if given) and writes it.
+    /// When the ids would not fit in IAM's limit, the role gets an <c>aws:TokenIssueTime</c> cut-off instead of a failure.
+    /// </summary>
+    internal async Task<DenyOutcome> ApplyRoleDenyAsync(string roleArn, Guid? grantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // One role, one key, whatever its spelling in the policy (RoleArn.Canonical); IAM is called with the configured one.
+        var role = RoleArn.Canonical(roleArn);
         // The policy is read-modify-write per role: concurrent revocations on one role must never lose an id.
-        var role = RoleArn.Canonical(grant.RoleArn);
         await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, role);
         try
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                SELECT @role, id, credentials_expire_at FROM grants WHERE id = @Id
-                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
-                """,
-                new { grant.Id, role });
-            var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt)>(
-                    "SELECT grant_id, credentials_expire_at FROM role_denies WHERE role_arn = @role", new { role }))
-                .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt))
+            if (grantId is { } id)
+            {
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
+                    SELECT @role, id, credentials_expire_at FROM grants WHERE id = @id
+                    ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
+                    """,
+                    new { id, role });
+            }
+            var entries = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt, DateTimeOffset? EndedAt)>(
+                    """
+                    SELECT d.grant_id, d.credentials_expire_at, g.ended_at
+                    FROM role_denies d JOIN grants g ON g.id = d.grant_id
+                    WHERE d.role_arn = @role
+                    """, new { role }))
+                .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt, row.EndedAt))
                 .ToList();
-            var policy = DenyPolicy.Build(entries, time);
-            var roleName = RoleArn.RoleName(grant.RoleArn);
+            var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
+            var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
+            if (policy.RevokeSessionsIssuedBefore is { } before && before > cutoff)
+            {
+                await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
+            }
+            var roleName = RoleArn.RoleName(roleArn);
             if (policy.IsEmpty)
             {
                 await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
@@ -165,6 +191,25 @@ internal sealed class RevocationService(
         {
             await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, role);
         }
+    }
+
+    // Recorded before IAM is written: a retry after a failed write rebuilds the same cut-off from the database.
+    private async Task RecordOverflowCutoffAsync(NpgsqlConnection connection, string roleArn, DateTimeOffset before, int revokedGrants)
+    {
+        const string reason = "the revoked grant ids no longer fit in IAM's inline policy limit";
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), SystemActor, reason);
+            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleSessionsCutOff, SystemActor, new Dictionary<string, object?>
+            {
+                ["roleArn"] = roleArn,
+                ["revokeSessionsIssuedBefore"] = before,
+                ["reason"] = reason,
+                ["revokedGrants"] = revokedGrants,
+            });
+            await transaction.CommitAsync();
+        }
+        RoleCutoffLog.OverflowCutoff(logger, roleArn, before, revokedGrants);
     }
 
     private async Task RecordFailedAttemptAsync(Grant grant, Exception failure)

@@ -6,6 +6,7 @@ internal static class RevocationSetup
     {
         services.AddOptions<RevocationOptions>().Bind(configuration.GetSection(RevocationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RevocationService>();
+        services.AddSingleton<RoleRevokeAll>();
         services.AddTransient<RevokeGrantJob>();
         services.AddSingleton<RevocationSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<RevocationSweeper>());

@@ -29,9 +29,12 @@ internal static class AdvisoryLocks
     /// <summary>One worker collects a grant's evidence at a time. Per grant id.</summary>
     public static readonly LockSpace EvidenceCollection = new("locks:evidence:grant", 9);
 
+    /// <summary>Counting a requester's open grants on a role and adding one is atomic. Per "requester/role".</summary>
+    public static readonly LockSpace OpenGrants = new("locks:grants:open-per-requester-and-role", 10);
+
     public static IReadOnlyList<ServiceLock> ServiceLocks { get; } = [Migrations, AuditChain];
 
-    public static IReadOnlyList<LockSpace> Spaces { get; } = [RoleDenyPolicy, TicketActions, EvidenceCollection];
+    public static IReadOnlyList<LockSpace> Spaces { get; } = [RoleDenyPolicy, TicketActions, EvidenceCollection, OpenGrants];
 }
 
 /// <summary>A lock on the whole service (every instance), named in <see cref="AdvisoryLocks"/>.</summary>
@@ -71,6 +74,10 @@ internal sealed class LockSpace(string name, int space)
     /// <summary>Waits for the lock on <paramref name="id"/> and holds it until <see cref="ReleaseAsync"/> or the end of the session.</summary>
     public Task TakeAsync(NpgsqlConnection connection, string id) =>
         connection.ExecuteAsync("SELECT pg_advisory_lock(@Space, hashtext(@id))", new { Space, id });
+
+    /// <summary>Waits for the lock on <paramref name="id"/> and holds it until the current transaction ends.</summary>
+    public Task TakeForTransactionAsync(NpgsqlConnection connection, string id, NpgsqlTransaction? transaction = null) =>
+        connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@Space, hashtext(@id))", new { Space, id }, transaction);
 
     public Task ReleaseAsync(NpgsqlConnection connection, Guid id) => ReleaseAsync(connection, id.ToString());
 

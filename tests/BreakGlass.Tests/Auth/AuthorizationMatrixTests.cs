@@ -21,6 +21,7 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/grants", "requester,reviewer,auditor" },
         { "GET", AnyGrant, "requester,reviewer,auditor" },
         { "POST", AnyGrant + "/revoke", "requester,reviewer" },
+        { "POST", "/api/roles/no-such-role/revoke-all", "reviewer" },
         { "GET", AnyGrant + "/evidence", "reviewer,auditor" },
         { "GET", "/api/audit/verify", "auditor" },
         { "GET", "/api/audit/grants", "auditor" },
@@ -108,7 +109,8 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         var paths = JsonDocument.Parse(document).RootElement.GetProperty("paths");
         foreach (var endpoint in Endpoints)
         {
-            var template = ((string)endpoint[1]).Replace("0198c0de-0000-7000-8000-000000000001", "{id}", StringComparison.Ordinal);
+            var template = ((string)endpoint[1]).Replace("0198c0de-0000-7000-8000-000000000001", "{id}", StringComparison.Ordinal)
+                .Replace("no-such-role", "{name}", StringComparison.Ordinal);
             Assert.True(paths.EnumerateObject().Any(candidate => Normalise(candidate.Name) == Normalise(template)), $"{template} is not in the OpenAPI document");
         }
     }
@@ -169,7 +171,8 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path) => method switch
     {
         "GET" => client.GetAsync(path),
-        _ when path.EndsWith("/revoke", StringComparison.Ordinal) => client.PostAsJsonAsync(path, new { reason = "authorization matrix" }),
+        _ when path.EndsWith("/revoke", StringComparison.Ordinal) || path.EndsWith("/revoke-all", StringComparison.Ordinal) =>
+            client.PostAsJsonAsync(path, new { reason = "authorization matrix" }),
         _ when path.EndsWith("/decision", StringComparison.Ordinal) => client.PostAsJsonAsync(path, new { decision = "approved", notes = "matrix", evidenceSha256 = new string('0', 64) }),
         _ when path == "/api/grants" => client.BreakGlassAsync(BreakGlassFixture.AdminRole, reason: "authorization matrix test"),
         _ => client.PostAsync(path, null),

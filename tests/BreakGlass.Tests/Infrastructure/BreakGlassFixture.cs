@@ -52,13 +52,20 @@ public class BreakGlassFixture : IAsyncLifetime
     {
         await Moto.InitializeAsync();
         var suffix = Guid.NewGuid().ToString("N")[..6];
-        Aws = await AwsSandbox.CreateAsync(Moto,
+        Aws = await CreateSandboxAsync(
             [$"prod-admin-{suffix}", $"prod-billing-{suffix}", .. Enumerable.Range(0, DedicatedRoleCount).Select(index => $"dedicated-{index}-{suffix}")]);
         await Moto.EnforceAuthenticationAsync();
         if (LocalAwsFront is { } frontOptions) Front = await LocalAwsApp.StartAsync(0, Moto.Endpoint, frontOptions);
         ConnectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await BeforeServiceStartsAsync();
         await StartInstanceAsync();
     }
+
+    /// <summary>The AWS side, made in moto before authentication is enforced.</summary>
+    private protected virtual Task<AwsSandbox> CreateSandboxAsync(IReadOnlyList<string> roleNames) => AwsSandbox.CreateAsync(Moto, roleNames);
+
+    /// <summary>Last setup with moto enforcing and the front running, before the service starts.</summary>
+    private protected virtual Task BeforeServiceStartsAsync() => Task.CompletedTask;
 
     internal IDictionary<string, string> Environment()
     {

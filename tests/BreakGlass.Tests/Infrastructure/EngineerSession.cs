@@ -5,11 +5,15 @@ using Amazon.S3;
 namespace BreakGlass.Tests.Infrastructure;
 
 /// <summary>What an engineer does with issued credentials: real signed calls to moto.</summary>
-internal sealed class EngineerSession(MotoServer moto, JsonNode credentials) : IDisposable
+internal sealed class EngineerSession(Uri endpoint, JsonNode credentials) : IDisposable
 {
+    public EngineerSession(MotoServer moto, JsonNode credentials) : this(moto.Endpoint, credentials)
+    {
+    }
+
     private readonly AmazonS3Client _s3 = new(
         new SessionAWSCredentials((string)credentials["accessKeyId"]!, (string)credentials["secretAccessKey"]!, (string)credentials["sessionToken"]!),
-        new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
 
     public string AccessKeyId { get; } = (string)credentials["accessKeyId"]!;
 

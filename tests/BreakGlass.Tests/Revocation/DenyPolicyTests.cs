@@ -41,17 +41,17 @@ public sealed class DenyPolicyTests
     }
 
     [Fact]
-    public void AGrantIsPrunedOnlyOnceItsCredentialsExpiredMoreThanTheSafetyMarginAgo()
+    public void AGrantIsPrunedOnlyOnceAConsoleSessionStartedWithItsCredentialsCannotBeAliveEither()
     {
         var expiresAt = Now.AddMinutes(10);
         DenyPolicyEntry[] revoked = [new(First, expiresAt), new(Second, expiresAt.AddHours(1))];
 
         Assert.Equal([First, Second], DenyPolicy.Build(revoked, _time).GrantIds);
 
-        _time.SetUtcNow(expiresAt + DenyPolicy.ExpirySafetyMargin - TimeSpan.FromSeconds(1));
+        _time.SetUtcNow(expiresAt + TimeSpan.FromHours(12) + DenyPolicy.ExpirySafetyMargin - TimeSpan.FromSeconds(1));
         Assert.Equal([First, Second], DenyPolicy.Build(revoked, _time).GrantIds);
 
-        _time.SetUtcNow(expiresAt + DenyPolicy.ExpirySafetyMargin);
+        _time.SetUtcNow(expiresAt + TimeSpan.FromHours(12) + DenyPolicy.ExpirySafetyMargin);
         Assert.Equal([Second], DenyPolicy.Build(revoked, _time).GrantIds);
     }
 
@@ -66,7 +66,7 @@ public sealed class DenyPolicyTests
     [Fact]
     public void WhenEveryGrantIsPrunedThePolicyIsEmptyAndIsNotRendered()
     {
-        var policy = DenyPolicy.Build([new(First, Now.AddHours(-1))], _time);
+        var policy = DenyPolicy.Build([new(First, Now.AddHours(-13))], _time);
 
         Assert.True(policy.IsEmpty);
         Assert.Empty(policy.GrantIds);
@@ -105,13 +105,62 @@ public sealed class DenyPolicyTests
     }
 
     [Fact]
-    public void APanicCutOffIsDroppedOnceNoSessionIssuedBeforeItCanStillLive()
+    public void APanicCutOffIsDroppedOnceNoSessionNorConsoleSessionIssuedBeforeItCanStillLive()
     {
-        _time.SetUtcNow(Now + DenyPolicy.MaxRoleSessionDuration + DenyPolicy.ExpirySafetyMargin - TimeSpan.FromSeconds(1));
+        // A 12-hour session issued just before the cut-off, and a 12-hour console session signed in just before it expired.
+        var lifetime = TimeSpan.FromHours(24) + DenyPolicy.ExpirySafetyMargin;
+        _time.SetUtcNow(Now + lifetime - TimeSpan.FromSeconds(1));
         Assert.Equal(Now, DenyPolicy.Build([], _time, revokeSessionsIssuedBefore: Now).RevokeSessionsIssuedBefore);
 
-        _time.SetUtcNow(Now + DenyPolicy.MaxRoleSessionDuration + DenyPolicy.ExpirySafetyMargin);
+        _time.SetUtcNow(Now + lifetime);
         Assert.True(DenyPolicy.Build([], _time, revokeSessionsIssuedBefore: Now).IsEmpty);
+    }
+
+    [Fact]
+    public void ACutOffCoversTheGrantsThatEndedWellBeforeItAndKeepsTheRecentOnes()
+    {
+        DenyPolicyEntry[] revoked =
+        [
+            new(First, Now.AddMinutes(30), EndedAt: Now - DenyPolicy.ExpirySafetyMargin),
+            new(Second, Now.AddMinutes(30), EndedAt: Now - DenyPolicy.ExpirySafetyMargin + TimeSpan.FromSeconds(1)),
+            new(Third, Now.AddMinutes(30), EndedAt: null),
+        ];
+
+        var policy = DenyPolicy.Build(revoked, _time, revokeSessionsIssuedBefore: Now);
+
+        Assert.Equal([Second, Third], policy.GrantIds);
+        Assert.Equal(Now, policy.RevokeSessionsIssuedBefore);
+    }
+
+    [Fact]
+    public void AnOverflowingDenyFallsBackToACutOffAtNowInsteadOfFailing()
+    {
+        var endedLongAgo = Enumerable.Range(0, 300).Select(_ => new DenyPolicyEntry(Guid.NewGuid(), Now.AddMinutes(30), Now.AddMinutes(-20)));
+        var endedJustNow = new DenyPolicyEntry(First, Now.AddMinutes(30), Now.AddSeconds(-10));
+        DenyPolicyEntry[] revoked = [.. endedLongAgo, endedJustNow];
+        Assert.Throws<DenyPolicyTooLargeException>(() => DenyPolicy.Build(revoked, _time));
+
+        var policy = DenyPolicy.BuildWithinLimit(revoked, _time);
+
+        Assert.Equal(Now, policy.RevokeSessionsIssuedBefore);
+        Assert.Equal([First], policy.GrantIds);
+    }
+
+    [Fact]
+    public void ADenyThatFitsKeepsItsIdsAndNoCutOff()
+    {
+        var policy = DenyPolicy.BuildWithinLimit([Live(First)], _time);
+
+        Assert.Null(policy.RevokeSessionsIssuedBefore);
+        Assert.Equal([First], policy.GrantIds);
+    }
+
+    [Fact]
+    public void WhenEvenRecentGrantsOverflowACutOffTheFailureIsReported()
+    {
+        var endedJustNow = Enumerable.Range(0, 300).Select(_ => new DenyPolicyEntry(Guid.NewGuid(), Now.AddMinutes(30), Now.AddSeconds(-10))).ToList();
+
+        Assert.Throws<DenyPolicyTooLargeException>(() => DenyPolicy.BuildWithinLimit(endedJustNow, _time));
     }
 
     [Fact]
@@ -141,7 +190,7 @@ public sealed class DenyPolicyTests
     public void ExpiredGrantsDoNotCountAgainstTheLimit()
     {
         var live = Enumerable.Range(0, 257).Select(_ => Live(Guid.NewGuid()));
-        var expired = Enumerable.Range(0, 100).Select(_ => new DenyPolicyEntry(Guid.NewGuid(), Now.AddHours(-2)));
+        var expired = Enumerable.Range(0, 100).Select(_ => new DenyPolicyEntry(Guid.NewGuid(), Now.AddHours(-14)));
 
         Assert.Equal(257, DenyPolicy.Build([.. live, .. expired], _time).GrantIds.Count);
     }

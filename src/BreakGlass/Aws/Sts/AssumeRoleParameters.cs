@@ -25,9 +25,13 @@ internal static partial class AssumeRoleParameters
         return identity.Length >= 2 ? identity : identity.PadRight(2, '_');
     }
 
-    /// <summary>max(900 s, the remaining window), never above the role's maximum session.</summary>
-    public static int DurationSeconds(TimeSpan remainingWindow, int roleMaxSessionSeconds) =>
-        Math.Min(roleMaxSessionSeconds, Math.Max(MinimumSessionSeconds, (int)Math.Ceiling(remainingWindow.TotalSeconds)));
+    /// <summary>
+    /// max(900 s, the remaining window), never above the role's maximum session nor the broker's cap (an hour when the
+    /// broker is itself a role session). A window longer than that is served by fresh credentials within it.
+    /// </summary>
+    public static int DurationSeconds(TimeSpan remainingWindow, int roleMaxSessionSeconds, int? brokerCapSeconds = null) =>
+        Math.Min(Math.Min(roleMaxSessionSeconds, brokerCapSeconds ?? int.MaxValue),
+            Math.Max(MinimumSessionSeconds, (int)Math.Ceiling(remainingWindow.TotalSeconds)));
 
     private static string Sanitise(string value) => DisallowedCharacters().Replace(value, "_");
 
