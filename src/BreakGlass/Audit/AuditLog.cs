@@ -33,4 +33,9 @@ internal sealed class AuditLog(TimeProvider time)
             transaction);
         return new AuditEvent(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash);
     }
+
+    /// <summary>When the grant last had one of <paramref name="eventTypes"/>; null if never.</summary>
+    public static Task<DateTimeOffset?> LastOccurredAtAsync(NpgsqlConnection connection, Guid grantId, params string[] eventTypes) =>
+        connection.ExecuteScalarAsync<DateTimeOffset?>(
+            "SELECT max(occurred_at) FROM audit_events WHERE grant_id = @grantId AND event_type = ANY(@eventTypes)", new { grantId, eventTypes });
 }

@@ -1,4 +1,6 @@
+using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Grants;
 using BreakGlass.Storage;
 using Dapper;
@@ -51,7 +53,7 @@ internal sealed class EvidenceCollector(
             if (onlyIfPending && (pass == EvidencePass.First ? passes.FirstPassAt : passes.FinalPassAt) is not null) return PassOutcome.AlreadyDone;
 
             var grant = (await GrantStore.FindAsync(connection, grantId))!;
-            var window = WindowOf(grant, await GrantStore.AccessKeyIdsAsync(connection, grantId));
+            var window = await WindowOfAsync(connection, grant);
             try
             {
                 var startedAt = time.GetUtcNow();
@@ -76,11 +78,23 @@ internal sealed class EvidenceCollector(
         }
     }
 
-    /// <summary>The grant's window, widened by the margin for clock skew between AWS and BreakGlass.</summary>
-    private SessionWindow WindowOf(Grant grant, IReadOnlyList<string> accessKeyIds)
+    /// <summary>
+    /// From the request to the last moment the session could still act: the end, the revocation (later than the end
+    /// when it kept failing), the last failed revocation, or the expiry of the last credentials, whichever is latest;
+    /// widened by the margin for clock skew between AWS and BreakGlass.
+    /// </summary>
+    private async Task<SessionWindow> WindowOfAsync(NpgsqlConnection connection, Grant grant)
     {
         var margin = TimeSpan.FromSeconds(options.CurrentValue.WindowMarginSeconds);
-        return new SessionWindow(RoleArn.AccountId(grant.RoleArn), accessKeyIds, grant.RequestedAt - margin, (grant.EndedAt ?? grant.ExpiresAt) + margin);
+        var revocation = await AuditLog.LastOccurredAtAsync(connection, grant.Id, AuditEventTypes.GrantRevoked, AuditEventTypes.RevocationFailed);
+        DateTimeOffset[] ends = [grant.EndedAt ?? grant.ExpiresAt, grant.CredentialsExpireAt, revocation ?? DateTimeOffset.MinValue];
+        var session = new SessionIdentity(
+            RoleArn.AccountId(grant.RoleArn),
+            RoleArn.RoleName(grant.RoleArn),
+            await GrantStore.AccessKeyIdsAsync(connection, grant.Id),
+            AssumeRoleParameters.RoleSessionName(grant),
+            AssumeRoleParameters.SourceIdentity(grant.Requester));
+        return new SessionWindow(session, grant.RequestedAt - margin, ends.Max() + margin);
     }
 
     private async Task RecordFailureAsync(NpgsqlConnection connection, Grant grant, EvidencePass pass, Exception failure)

@@ -3,14 +3,17 @@ using System.Text;
 
 namespace BreakGlass.Evidence;
 
-/// <summary>The ticket comment posted when a grant's evidence is complete: the summary and the critical items, in markdown.</summary>
+/// <summary>
+/// The ticket comment posted when a grant's evidence is complete: the summary, the actions that created lasting
+/// access, and the critical items, in markdown.
+/// </summary>
 internal static class EvidenceComment
 {
     /// <summary>One evidence comment per grant, however often the final pass runs.</summary>
     public const string DedupeKey = "evidence-complete";
 
-    /// <summary>Past this many, the critical items are counted rather than listed: the full list is in the review view.</summary>
-    public const int MaxListedCriticalItems = 25;
+    /// <summary>Past this many, the items of a list are counted rather than listed: the full list is in the review view.</summary>
+    public const int MaxListedItems = 25;
 
     public static string Render(EvidenceReport report)
     {
@@ -19,7 +22,7 @@ internal static class EvidenceComment
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"**Evidence collected** ({report.Completeness}): {summary.TotalEvents} CloudTrail event{Plural(summary.TotalEvents)} by this session, " +
-            $"**{critical} critical**. It is ready for review.");
+            $"**{critical} critical**, **{summary.Persistence} creating lasting access**. It is ready for review.");
         text.AppendLine();
         text.AppendLine("| | |");
         text.AppendLine("|---|---|");
@@ -33,21 +36,26 @@ internal static class EvidenceComment
         text.AppendLine(CultureInfo.InvariantCulture, $"| Failed calls | {summary.Errors} ({summary.AccessDenied} access denied) |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Passes | first {When(report.FirstPassAt)}, final {When(report.FinalPassAt)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Evidence SHA-256 | `{report.Sha256}` |");
-        if (critical > 0)
-        {
-            text.AppendLine();
-            text.AppendLine("**Critical actions**");
-            text.AppendLine();
-            foreach (var item in summary.CriticalItems.Take(MaxListedCriticalItems))
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"- `{Code(item)}`");
-            }
-            if (summary.CriticalItems.Count > MaxListedCriticalItems)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"- … and {summary.CriticalItems.Count - MaxListedCriticalItems} more in the review view");
-            }
-        }
+        List(text, "**Lasting access created** (users, keys, trust, policies, public exposure: check each is removed or intended)",
+            summary.PersistenceItems);
+        List(text, "**Critical actions**", summary.CriticalItems);
         return text.ToString().TrimEnd();
+    }
+
+    private static void List(StringBuilder text, string heading, IReadOnlyList<string> items)
+    {
+        if (items.Count == 0) return;
+        text.AppendLine();
+        text.AppendLine(heading);
+        text.AppendLine();
+        foreach (var item in items.Take(MaxListedItems))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- `{Code(item)}`");
+        }
+        if (items.Count > MaxListedItems)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- … and {items.Count - MaxListedItems} more in the review view");
+        }
     }
 
     private static string Plural(int count) => count == 1 ? "" : "s";

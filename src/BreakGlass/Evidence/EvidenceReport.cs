@@ -4,7 +4,7 @@ namespace BreakGlass.Evidence;
 
 /// <summary>What a grant's session did in AWS, as collected so far (EVIDENCE-CONTRACT.md).</summary>
 /// <param name="Completeness">"none" before the first pass, "partial" after it, "complete" after the final pass.</param>
-/// <param name="Events">Most severe first, then by time.</param>
+/// <param name="Events">Those that create lasting access first, then most severe first, then by time.</param>
 internal sealed record EvidenceReport(
     Guid GrantId,
     string Completeness,
@@ -17,13 +17,17 @@ internal sealed record EvidenceReport(
     int RulesVersion);
 
 /// <param name="CriticalItems">One line per critical event, by time: "time eventSource eventName (reasons)".</param>
+/// <param name="Persistence">How many events carry the <c>persistence</c> flag: they created access that outlives the session.</param>
+/// <param name="PersistenceItems">One line per persistence event, by time, in the same form as <paramref name="CriticalItems"/>.</param>
 internal sealed record EvidenceSummary(
     int TotalEvents,
     IReadOnlyDictionary<string, int> ByService,
     IReadOnlyDictionary<string, int> BySeverity,
     int Errors,
     int AccessDenied,
-    IReadOnlyList<string> CriticalItems);
+    IReadOnlyList<string> CriticalItems,
+    int Persistence,
+    IReadOnlyList<string> PersistenceItems);
 
 /// <summary>One CloudTrail event of the session: the raw record and what the severity rules made of it.</summary>
 internal sealed record EvidenceEvent(

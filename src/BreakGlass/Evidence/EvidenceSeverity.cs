@@ -9,6 +9,9 @@ internal static class EvidenceSeverity
     public const string High = "high";
     public const string Info = "info";
 
+    /// <summary>The flag of events that create lasting access; the review shows them first.</summary>
+    public const string Persistence = "persistence";
+
     /// <summary>Most severe first.</summary>
     public static readonly IReadOnlyList<string> Ordered = [Critical, High, Info];
 
@@ -21,10 +24,11 @@ internal static class EvidenceSeverity
 
     public static IReadOnlyList<string> FlagNames(EventFlags flags)
     {
-        var names = new List<string>(3);
+        var names = new List<string>(4);
         if (flags.HasFlag(EventFlags.Error)) names.Add("error");
         if (flags.HasFlag(EventFlags.AccessDenied)) names.Add("accessDenied");
         if (flags.HasFlag(EventFlags.TargetsBreakGlassRole)) names.Add("targetsBreakGlassRole");
+        if (flags.HasFlag(EventFlags.Persistence)) names.Add(Persistence);
         return names;
     }
 }

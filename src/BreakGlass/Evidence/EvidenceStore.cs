@@ -42,7 +42,7 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
             EvidenceSummaries.Of(events), events, row.RulesVersion!.Value);
     }
 
-    /// <summary>Most severe first, then by time.</summary>
+    /// <summary>Those that create lasting access first, then most severe first, then by time.</summary>
     private static async Task<List<EvidenceEvent>> EventsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
                    error_code, aws_region, source_ip, user_agent, access_key_id, resources, raw::text
             FROM evidence_events
             WHERE grant_id = $1
-            ORDER BY array_position(ARRAY['critical', 'high', 'info'], severity), event_time, event_id COLLATE "C"
+            ORDER BY 'persistence' = ANY(flags) DESC, array_position(ARRAY['critical', 'high', 'info'], severity), event_time, event_id COLLATE "C"
             """,
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = grantId });

@@ -11,21 +11,24 @@ internal static class EvidenceSummaries
             .GroupBy(item => item.EventSource, StringComparer.Ordinal)
             .OrderByDescending(group => group.Count()).ThenBy(group => group.Key, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
-        var criticalItems = events
-            .Where(item => item.Severity == EvidenceSeverity.Critical)
-            .OrderBy(item => item.EventTime).ThenBy(item => item.EventId, StringComparer.Ordinal)
-            .Select(CriticalItem)
-            .ToList();
+        var persistence = events.Where(IsPersistence).ToList();
         return new EvidenceSummary(
             events.Count,
             byService,
             bySeverity,
             events.Count(item => item.ErrorCode is not null),
             events.Count(item => item.Flags.Contains("accessDenied")),
-            criticalItems);
+            Items(events.Where(item => item.Severity == EvidenceSeverity.Critical)),
+            persistence.Count,
+            Items(persistence));
     }
 
-    private static string CriticalItem(EvidenceEvent item) =>
+    public static bool IsPersistence(EvidenceEvent item) => item.Flags.Contains(EvidenceSeverity.Persistence);
+
+    private static List<string> Items(IEnumerable<EvidenceEvent> events) =>
+        events.OrderBy(item => item.EventTime).ThenBy(item => item.EventId, StringComparer.Ordinal).Select(Item).ToList();
+
+    private static string Item(EvidenceEvent item) =>
         string.Create(CultureInfo.InvariantCulture,
             $"{item.EventTime.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} {item.EventSource} {item.EventName} ({string.Join("; ", item.Reasons)})");
 }

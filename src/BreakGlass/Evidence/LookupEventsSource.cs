@@ -9,8 +9,8 @@ using Npgsql;
 namespace BreakGlass.Evidence;
 
 /// <summary>
-/// The first source: CloudTrail LookupEvents, by access key, in every configured region, each region paced by
-/// the shared database-backed gate of its account.
+/// The first source: CloudTrail LookupEvents, by one lookup attribute at a time, in every configured region, each
+/// region paced by the shared database-backed gate of its account.
 /// </summary>
 internal sealed class LookupEventsSource(
     AwsEnvironment aws,
@@ -25,21 +25,21 @@ internal sealed class LookupEventsSource(
     public IReadOnlyList<string> Regions { get; } = options.Value.Regions(aws.Region.SystemName).ToArray();
 
     /// <summary>
-    /// The events signed with <paramref name="accessKeyId"/> between <paramref name="start"/> and <paramref name="end"/>
-    /// in <paramref name="region"/>. Only records whose <c>userIdentity.accessKeyId</c> is that key are kept: evidence
-    /// must never hold another principal's calls, whatever the lookup matched on.
+    /// The events matching <paramref name="attribute"/> between <paramref name="start"/> and <paramref name="end"/>
+    /// in <paramref name="region"/> that <paramref name="session"/> made: a role session name is not unique across
+    /// roles, so what the lookup matched is checked against the whole identity.
     /// </summary>
     public async IAsyncEnumerable<CollectedRecord> ReadAsync(
-        string accountId, string region, string accessKeyId, DateTimeOffset start, DateTimeOffset end,
+        SessionIdentity session, string region, LookupAttribute attribute, DateTimeOffset start, DateTimeOffset end,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var gate = _gates.GetOrAdd((accountId, region),
+        var gate = _gates.GetOrAdd((session.AccountId, region),
             key => new PostgresRequestRateGate(database, key.Account, key.Region, options.Value.LookupRequestsPerSecond, time));
-        await foreach (var trailEvent in ClientFor(region).LookupAllAsync(accessKeyId, start, end, gate, cancellationToken))
+        await foreach (var trailEvent in ClientFor(region).LookupAllAsync(attribute, start, end, gate, cancellationToken))
         {
             var record = CloudTrailRecord.Parse(trailEvent.CloudTrailEvent
                 ?? throw new InvalidDataException($"LookupEvents returned event {trailEvent.EventId} without its CloudTrailEvent record"));
-            if (!string.Equals(record.AccessKeyId, accessKeyId, StringComparison.Ordinal)) continue;
+            if (!session.Made(record.Raw)) continue;
             var names = trailEvent.Resources.Select(resource => resource.ResourceName).OfType<string>().ToArray();
             yield return new CollectedRecord(record, CollectedRecord.Lookup, names);
         }

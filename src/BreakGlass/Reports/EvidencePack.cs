@@ -46,17 +46,19 @@ internal static class EvidencePack
         return buffer.ToArray();
     }
 
+    /// <summary>The events that created lasting access first, by time; then everything, BreakGlass's and the session's, by time.</summary>
     private static string Timeline(GrantChain chain, EvidenceReport report)
     {
         var rows = chain.AuditEvents
-            .Select(e => (Time: e.OccurredAt, Row: (IReadOnlyList<string?>)
-                [Csv.Timestamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", e.Data.GetRawText()]))
-            .Concat(report.Events.Select(e => (Time: e.EventTime, Row: (IReadOnlyList<string?>)
-                [Csv.Timestamp(e.EventTime), "cloudtrail", e.AccessKeyId, $"{e.EventSource}:{e.EventName}", e.Severity, e.ErrorCode,
-                 string.Join("; ", e.Reasons.Concat(e.Resources))])))
-            .OrderBy(row => row.Time)
+            .Select(e => (Persistence: false, Time: e.OccurredAt, Row: (IReadOnlyList<string?>)
+                [Csv.Timestamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", "", e.Data.GetRawText()]))
+            .Concat(report.Events.Select(e => (Persistence: EvidenceSummaries.IsPersistence(e), Time: e.EventTime, Row: (IReadOnlyList<string?>)
+                [Csv.Timestamp(e.EventTime), "cloudtrail", e.AccessKeyId, $"{e.EventSource}:{e.EventName}", e.Severity, string.Join(" ", e.Flags),
+                 e.ErrorCode, string.Join("; ", e.Reasons.Concat(e.Resources))])))
+            .OrderByDescending(row => row.Persistence)
+            .ThenBy(row => row.Time)
             .Select(row => row.Row);
-        return Csv.Write(["time", "source", "actor", "event", "severity", "error", "detail"], rows);
+        return Csv.Write(["time", "source", "actor", "event", "severity", "flags", "error", "detail"], rows);
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);

@@ -5,7 +5,10 @@ using BreakGlass.Evidence;
 
 namespace BreakGlass.Reports;
 
-/// <summary>The pack's human-readable report: what happened, risky actions first, the sign-off. Every value is HTML-encoded.</summary>
+/// <summary>
+/// The pack's human-readable report: what happened, lasting access created first, then the other risky actions, the
+/// sign-off. Every value is HTML-encoded.
+/// </summary>
 internal static class EvidencePackReport
 {
     public static string Render(GrantChain chain, EvidenceReport report)
@@ -36,10 +39,12 @@ internal static class EvidencePackReport
 
         html.Append("<h2>What the session did</h2><p>")
             .Append(E(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Summary.TotalEvents} CloudTrail events ({report.Completeness}); {report.Summary.Errors} errors, {report.Summary.AccessDenied} access denied. Evidence sha256 {report.Sha256}.")))
+                $"{report.Summary.TotalEvents} CloudTrail events ({report.Completeness}); {report.Summary.Persistence} created lasting access; " +
+                $"{report.Summary.Errors} errors, {report.Summary.AccessDenied} access denied. Evidence sha256 {report.Sha256}.")))
             .Append("</p>");
         html.Append("<table><tr><th>Severity</th><th>Time</th><th>Action</th><th>Why it matters</th><th>Error</th></tr>");
-        foreach (var item in report.Events.Where(e => e.Severity != EvidenceSeverity.Info))
+        // The events come lasting access first, then most severe first: the order a reviewer should check them in.
+        foreach (var item in report.Events.Where(e => e.Severity != EvidenceSeverity.Info || EvidenceSummaries.IsPersistence(e)))
         {
             html.Append("<tr class=\"").Append(E(item.Severity.ToLowerInvariant())).Append("\"><td>").Append(E(item.Severity)).Append("</td><td>")
                 .Append(E(Stamp(item.EventTime))).Append("</td><td>").Append(E($"{item.EventSource} {item.EventName}")).Append("</td><td>")

@@ -21,7 +21,7 @@ public sealed class CloudTrailClientTests(MotoServer moto) : LocalAwsTest(moto),
         ]);
         var gate = new TokenBucketRequestRateGate(2, TimeProvider.System);
 
-        var events = await LocalAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, gate, CancellationToken.None).ToListAsync();
+        var events = await LocalAws.CloudTrail().LookupAllAsync(LookupAttribute.AccessKeyId(key), WindowStart, WindowEnd, gate, CancellationToken.None).ToListAsync();
 
         Assert.Equal(230, events.Count);
         Assert.Equal(inWindow.Select(record => record["eventID"]!.GetValue<string>()).Reverse(), events.Select(trailEvent => trailEvent.EventId));
@@ -39,7 +39,7 @@ public sealed class CloudTrailClientTests(MotoServer moto) : LocalAwsTest(moto),
         await LocalAws.SeedAsync(Enumerable.Range(0, 400).Select(i => Event(key, WindowStart.AddSeconds(i))));
         var unlimited = new CountingGate(inner: null);
 
-        var events = await LocalAws.CloudTrail().LookupAllAsync(key, WindowStart, WindowEnd, unlimited, CancellationToken.None).ToListAsync();
+        var events = await LocalAws.CloudTrail().LookupAllAsync(LookupAttribute.AccessKeyId(key), WindowStart, WindowEnd, unlimited, CancellationToken.None).ToListAsync();
 
         Assert.Equal(400, events.Select(trailEvent => trailEvent.EventId).Distinct().Count());
         Assert.True(unlimited.Waits > 8, $"eight pages took {unlimited.Waits} requests: the front should have throttled some");
@@ -51,7 +51,7 @@ public sealed class CloudTrailClientTests(MotoServer moto) : LocalAwsTest(moto),
         var gate = new CountingGate(inner: null);
 
         var error = await Assert.ThrowsAsync<CloudTrailException>(() =>
-            LocalAws.CloudTrail().LookupAllAsync(NewAccessKeyId(), WindowEnd, WindowStart, gate, CancellationToken.None).ToListAsync().AsTask());
+            LocalAws.CloudTrail().LookupAllAsync(LookupAttribute.AccessKeyId(NewAccessKeyId()), WindowEnd, WindowStart, gate, CancellationToken.None).ToListAsync().AsTask());
 
         Assert.Equal("InvalidTimeRangeException", error.ErrorCode);
         Assert.False(error.IsThrottling);

@@ -37,7 +37,7 @@ internal sealed class LocalAwsTestClient(Uri frontUrl)
     {
         var now = DateTimeOffset.UtcNow;
         return await CloudTrail()
-            .LookupAllAsync(accessKeyId, now.AddMinutes(-5), now.AddMinutes(1), new TokenBucketRequestRateGate(2, TimeProvider.System), CancellationToken.None)
+            .LookupAllAsync(LookupAttribute.AccessKeyId(accessKeyId), now.AddMinutes(-5), now.AddMinutes(1), new TokenBucketRequestRateGate(2, TimeProvider.System), CancellationToken.None)
             .ToListAsync();
     }
 

@@ -1,4 +1,7 @@
 using System.Net;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BreakGlass.Aws.CloudTrail;
@@ -105,8 +108,8 @@ public sealed class EvidenceCollectionTests(EvidenceFixture fixture) : IClassFix
                 ("CreateBucket", "high", "mutating", null, ""),
                 ("GetRole", "info", "read-only", "does-not-exist", "error"),
                 ("ListBuckets", "info", "read-only", null, ""),
-                ("PutRolePolicy", "critical", "iam.change", otherRoleName, ""),
-                ("PutRolePolicy", "critical", "iam.change", roleName, "targetsBreakGlassRole"),
+                ("PutRolePolicy", "critical", "iam.change", otherRoleName, "persistence"),
+                ("PutRolePolicy", "critical", "iam.change", roleName, "targetsBreakGlassRole,persistence"),
             ],
             events.Select(item => (
                     (string)item["eventName"]!, (string)item["severity"]!, (string)item["ruleId"]!,
@@ -121,6 +124,81 @@ public sealed class EvidenceCollectionTests(EvidenceFixture fixture) : IClassFix
             Assert.Contains($":assumed-role/{roleName}/", (string?)item["raw"]!["userIdentity"]!["arn"], StringComparison.Ordinal);
         });
         Assert.DoesNotContain(session.SecretAccessKey, events.Select(item => item.ToJsonString()).Aggregate(string.Concat), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AConsoleSessionUnderTheSameSessionNameIsCollectedAndTheLastingAccessItCreatedIsFlaggedAndShownFirst()
+    {
+        var role = fixture.TakeDedicatedRole();
+        using var engineer = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
+        var created = await (await engineer.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+        using var session = new RecordedSession(fixture.Front!.BaseUrl, created["credentials"]!);
+        var sessionArn = await session.CallerArnAsync();
+        // AWS gives a console session from the federation endpoint a key of its own under the same role session
+        // name; through the front, the broker assuming the role again under that name leaves the same trail.
+        using var console = await ConsoleSessionAsync(role, sessionArn.Split('/')[^1], id);
+        Assert.NotEqual(session.AccessKeyId, console.AccessKeyId);
+        var backdoor = $"backdoor-{Guid.NewGuid():N}";
+
+        await session.S3.ListBucketsAsync();
+        Assert.Equal(200, await console.IamAsync("CreateUser", ("UserName", backdoor)));
+        Assert.Equal(200, await console.IamAsync("CreateAccessKey", ("UserName", backdoor)));
+        await console.S3.ListBucketsAsync();
+        await (await engineer.RevokeAsync(id)).ReadObjectAsync(HttpStatusCode.OK);
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+        var evidence = await reviewer.WaitForEvidenceAsync(id, EvidenceCompleteness.Complete, UntilComplete);
+
+        var report = EvidenceApiClient.ToReport(evidence);
+        Assert.Equal(
+            [("CreateUser", console.AccessKeyId), ("CreateAccessKey", console.AccessKeyId)],
+            report.Events.Take(2).Select(item => (item.EventName, item.AccessKeyId!)).OrderByDescending(item => item.EventName, StringComparer.Ordinal));
+        Assert.All(report.Events.Take(2), item => Assert.Contains(EvidenceSeverity.Persistence, item.Flags));
+        Assert.Equal(2, report.Summary.Persistence);
+        Assert.Equal(2, report.Summary.PersistenceItems.Count);
+        Assert.Contains(report.Events, item => item.EventName == "ListBuckets" && item.AccessKeyId == console.AccessKeyId);
+        Assert.Contains(report.Events, item => item.EventName == "ListBuckets" && item.AccessKeyId == session.AccessKeyId);
+        Assert.All(report.Events.Skip(2), item => Assert.DoesNotContain(EvidenceSeverity.Persistence, item.Flags));
+        Assert.All(report.Events, item => Assert.EndsWith(sessionArn.Split(':')[^1], (string?)item.Raw.GetProperty("userIdentity").GetProperty("arn").GetString()));
+        AssertMostSevereFirstThenByTime(report.Events);
+    }
+
+    [Fact]
+    public async Task TheBrokerAsksStsForAGrantTagThatSurvivesRoleChaining()
+    {
+        using var engineer = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
+        var created = await (await engineer.BreakGlassAsync(fixture.TakeDedicatedRole())).ReadObjectAsync(HttpStatusCode.Created);
+
+        var recorded = await new LocalAwsTestClient(fixture.Front!.BaseUrl).RecordedAsync(fixture.Aws.BrokerAccessKeyId);
+
+        var assumeRole = recorded
+            .Select(item => JsonNode.Parse(item.CloudTrailEvent!)!)
+            .Single(record => (string?)record["eventName"] == "AssumeRole"
+                              && (string?)record["requestParameters"]!["tags"]![0]!["value"] == (string)created["id"]!);
+        Assert.Equal(["breakglass-grant"], assumeRole["requestParameters"]!["transitiveTagKeys"]!.AsArray().Select(key => (string?)key));
+        Assert.Equal("breakglass-grant", (string?)assumeRole["requestParameters"]!["tags"]![0]!["key"]);
+        Assert.NotNull((string?)assumeRole["requestParameters"]!["sourceIdentity"]);
+    }
+
+    /// <summary>Another session of <paramref name="role"/> under <paramref name="sessionName"/>, with its own key, minted by the broker.</summary>
+    private async Task<RecordedSession> ConsoleSessionAsync(string role, string sessionName, string grantId)
+    {
+        using var sts = new AmazonSecurityTokenServiceClient(
+            new BasicAWSCredentials(fixture.Aws.BrokerAccessKeyId, fixture.Aws.BrokerSecretAccessKey),
+            new AmazonSecurityTokenServiceConfig { ServiceURL = fixture.Front!.BaseUrl.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var assumed = await sts.AssumeRoleAsync(new AssumeRoleRequest
+        {
+            RoleArn = fixture.RoleArnOf(role),
+            RoleSessionName = sessionName,
+            DurationSeconds = 900,
+            Tags = [new Tag { Key = "breakglass-grant", Value = grantId }],
+        });
+        return new RecordedSession(fixture.Front.BaseUrl, new JsonObject
+        {
+            ["accessKeyId"] = assumed.Credentials.AccessKeyId,
+            ["secretAccessKey"] = assumed.Credentials.SecretAccessKey,
+            ["sessionToken"] = assumed.Credentials.SessionToken,
+        });
     }
 
     [Fact]
@@ -172,15 +250,18 @@ public sealed class EvidenceCollectionTests(EvidenceFixture fixture) : IClassFix
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>Events that create lasting access first, then most severe first, then by time.</summary>
     internal static void AssertMostSevereFirstThenByTime(IReadOnlyList<EvidenceEvent> events)
     {
-        var rank = EvidenceSeverity.Ordered.Select((severity, index) => (severity, index)).ToDictionary(pair => pair.severity, pair => pair.index);
+        var severities = EvidenceSeverity.Ordered.Select((severity, index) => (severity, index)).ToDictionary(pair => pair.severity, pair => pair.index);
+        (int, int) Rank(EvidenceEvent item) => (EvidenceSummaries.IsPersistence(item) ? 0 : 1, severities[item.Severity]);
         for (var index = 1; index < events.Count; index++)
         {
             var (previous, current) = (events[index - 1], events[index]);
-            Assert.True(rank[previous.Severity] < rank[current.Severity]
-                        || (rank[previous.Severity] == rank[current.Severity] && previous.EventTime <= current.EventTime),
-                $"event {index} ({current.Severity} at {current.EventTime:O}) is out of order after {previous.Severity} at {previous.EventTime:O}");
+            var order = Rank(previous).CompareTo(Rank(current));
+            Assert.True(order < 0 || (order == 0 && previous.EventTime <= current.EventTime),
+                $"event {index} ({current.Severity} {string.Join(",", current.Flags)} at {current.EventTime:O}) is out of order after " +
+                $"{previous.Severity} {string.Join(",", previous.Flags)} at {previous.EventTime:O}");
         }
     }
 

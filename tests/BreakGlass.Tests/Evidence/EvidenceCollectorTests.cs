@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.S3;
+using BreakGlass.Audit;
 using BreakGlass.Aws.CloudTrail;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Evidence;
 using BreakGlass.Evidence.S3Logs;
 using BreakGlass.Storage;
@@ -97,15 +99,9 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
     [Fact]
     public async Task DataEventsFromTheTrailsLogFilesJoinTheLookupEventsAndAnEventBothHoldIsStoredOnce()
     {
-        var bucket = $"trail-{Guid.NewGuid():N}";
-        var location = new S3TrailLocation(bucket, "123456789012", ["us-east-1"]);
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials("testing", "testing"),
-            new AmazonS3Config { ServiceURL = Moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
-        await s3.PutBucketAsync(bucket);
-        await using var services = await StartAsync(new()
-        {
-            ["S3:Bucket"] = bucket, ["S3:AccountId"] = location.AccountId, ["S3:Regions:0"] = "us-east-1",
-        });
+        var (services, s3, location) = await StartWithTrailAsync();
+        await using var servicesScope = services;
+        using var s3Scope = s3;
         var (requestedAt, endedAt) = (DateTimeOffset.UtcNow.AddMinutes(-40), DateTimeOffset.UtcNow.AddMinutes(-10));
         var key = NewAccessKeyId();
         var grantId = await RevokedGrants.InsertAsync(services, [key], requestedAt, endedAt);
@@ -126,6 +122,89 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         Assert.Equal("lookup", sources[(string)lookedUp[3]["eventID"]!]);
         var read = report.Events.Single(item => item.EventName == "GetObject");
         Assert.Equal(["arn:aws:s3:::model-weights/llm/v3/weights.safetensors", "arn:aws:s3:::model-weights"], read.Resources);
+    }
+
+    [Fact]
+    public async Task AConsoleSessionIsFoundByItsRoleSessionNameButTheSameNameUnderAnotherRoleOrAccountIsNot()
+    {
+        await using var services = await StartAsync();
+        var (requestedAt, endedAt) = (DateTimeOffset.UtcNow.AddMinutes(-40), DateTimeOffset.UtcNow.AddMinutes(-10));
+        var key = NewAccessKeyId();
+        var grant = await RevokedGrants.InsertGrantAsync(services, [key], requestedAt, endedAt);
+        var sessionName = AssumeRoleParameters.RoleSessionName(grant);
+        var consoleKey = NewAccessKeyId();
+        var byKey = SessionEvents.Spread(key, 6, requestedAt, endedAt);
+        // The console session AWS made from the same credentials: another key, the same role session name.
+        var console = new[] { "iam-create-access-key", "s3-list-buckets", "ec2-describe-instances" }
+            .Select((fixture, index) => SessionOf(Event(consoleKey, requestedAt.AddMinutes(5 + index), fixture), "BreakGlassAdmin", sessionName, "123456789012"))
+            .ToList();
+        await LocalAws.SeedAsync(
+        [
+            .. byKey, .. console,
+            SessionOf(Event(NewAccessKeyId(), requestedAt.AddMinutes(9)), "SomeOtherRole", sessionName, "123456789012"),
+            SessionOf(Event(NewAccessKeyId(), requestedAt.AddMinutes(9)), "BreakGlassAdmin", sessionName, "210987654321"),
+        ]);
+
+        await services.Collector.RunPendingAsync(grant.Id, EvidencePass.First, CancellationToken.None);
+
+        var report = await ReportAsync(services, grant.Id);
+        Assert.Equal(SessionEvents.IdsOf([.. byKey, .. console]).Order(StringComparer.Ordinal), report.Events.Select(item => item.EventId).Order(StringComparer.Ordinal));
+        var created = report.Events.Single(item => item.AccessKeyId == consoleKey && item.EventName == "CreateAccessKey");
+        Assert.Contains(EvidenceSeverity.Persistence, created.Flags);
+        Assert.Same(created, report.Events[0]);
+        Assert.Equal(1, report.Summary.Persistence);
+    }
+
+    [Fact]
+    public async Task AChainedSessionInTheTrailsLogFilesIsFoundByItsSourceIdentity()
+    {
+        var (services, s3, location) = await StartWithTrailAsync();
+        await using var servicesScope = services;
+        using var s3Scope = s3;
+        var (requestedAt, endedAt) = (DateTimeOffset.UtcNow.AddMinutes(-40), DateTimeOffset.UtcNow.AddMinutes(-10));
+        var grant = await RevokedGrants.InsertGrantAsync(services, [NewAccessKeyId()], requestedAt, endedAt);
+        var sourceIdentity = AssumeRoleParameters.SourceIdentity(grant.Requester);
+        // The engineer chained into another role under a name of their choosing: only the source identity survives.
+        var chained = SessionOf(Event(NewAccessKeyId(), requestedAt.AddMinutes(6), "iam-create-login-profile"), "DataTeamAdmin", "whatever-i-like", "123456789012", sourceIdentity);
+        var someoneElse = SessionOf(Event(NewAccessKeyId(), requestedAt.AddMinutes(7), "iam-create-login-profile"), "DataTeamAdmin", "whatever-i-like", "123456789012", "mallory");
+        await S3CloudTrailLogSourceTests.PutLogFileAsync(s3, location, "us-east-1", Delivered(requestedAt.AddMinutes(12)), chained, someoneElse);
+
+        await services.Collector.RunPendingAsync(grant.Id, EvidencePass.First, CancellationToken.None);
+
+        var found = Assert.Single((await ReportAsync(services, grant.Id)).Events);
+        Assert.Equal((string)chained["eventID"]!, found.EventId);
+        Assert.Contains(EvidenceSeverity.Persistence, found.Flags);
+    }
+
+    [Fact]
+    public async Task TheWindowRunsToTheLastCredentialsExpiryAndToARevocationThatKeptFailingPastIt()
+    {
+        await using var services = await StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var (requestedAt, endedAt, credentialsExpireAt) = (now.AddMinutes(-60), now.AddMinutes(-50), now.AddMinutes(-40));
+        var key = NewAccessKeyId();
+        var grant = await RevokedGrants.InsertGrantAsync(services, [key], requestedAt, endedAt, credentialsExpireAt: credentialsExpireAt);
+        // Revocation failed until now: the session could act until then.
+        await using (var connection = await services.Database.OpenConnectionAsync())
+        {
+            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, AuditEventTypes.RevocationFailed, "breakglass",
+                new Dictionary<string, object?> { ["attempts"] = 3 });
+            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, AuditEventTypes.GrantRevoked, "breakglass",
+                new Dictionary<string, object?> { ["attempts"] = 4 });
+        }
+        var revokedAt = DateTimeOffset.UtcNow;
+        List<JsonObject> session =
+        [
+            Event(key, endedAt.AddMinutes(5), "iam-create-access-key"),
+            Event(key, credentialsExpireAt.AddMinutes(10)),
+            Event(key, revokedAt + Margin - TimeSpan.FromSeconds(10)),
+        ];
+        await LocalAws.SeedAsync([.. session, Event(key, revokedAt + Margin + TimeSpan.FromSeconds(30))]);
+
+        await services.Collector.RunPendingAsync(grant.Id, EvidencePass.First, CancellationToken.None);
+
+        Assert.Equal(SessionEvents.IdsOf(session).Order(StringComparer.Ordinal),
+            (await ReportAsync(services, grant.Id)).Events.Select(item => item.EventId).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -209,8 +288,35 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         return await EvidenceServices.StartAsync(connectionString, Front.BaseUrl, settings, migrate: true);
     }
 
+    /// <summary>Evidence services reading a fresh trail bucket in moto's S3 as well as LookupEvents.</summary>
+    private async Task<(EvidenceServices Services, AmazonS3Client S3, S3TrailLocation Location)> StartWithTrailAsync()
+    {
+        var location = new S3TrailLocation($"trail-{Guid.NewGuid():N}", "123456789012", ["us-east-1"]);
+        var s3 = new AmazonS3Client(new BasicAWSCredentials("testing", "testing"),
+            new AmazonS3Config { ServiceURL = Moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        await s3.PutBucketAsync(location.Bucket);
+        var services = await StartAsync(new()
+        {
+            ["S3:Bucket"] = location.Bucket, ["S3:AccountId"] = location.AccountId, ["S3:Regions:0"] = "us-east-1",
+        });
+        return (services, s3, location);
+    }
+
     private static async Task<EvidenceReport> ReportAsync(EvidenceServices services, Guid grantId) =>
         (await services.Store.LoadReportAsync(grantId, CancellationToken.None))!;
+
+    /// <summary><paramref name="record"/> as made by the role session <c>assumed-role/<paramref name="role"/>/<paramref name="session"/></c>.</summary>
+    private static JsonObject SessionOf(JsonObject record, string role, string session, string account, string sourceIdentity = "someone-else")
+    {
+        var identity = record["userIdentity"]!;
+        identity["arn"] = $"arn:aws:sts::{account}:assumed-role/{role}/{session}";
+        identity["accountId"] = account;
+        identity["principalId"] = $"AROA3EXAMPLE{role.ToUpperInvariant()}:{session}";
+        identity["sessionContext"]!["sessionIssuer"]!["arn"] = $"arn:aws:iam::{account}:role/{role}";
+        identity["sessionContext"]!["sessionIssuer"]!["userName"] = role;
+        identity["sessionContext"]!["sourceIdentity"] = sourceIdentity;
+        return record;
+    }
 
     private static string Delivered(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture);
 

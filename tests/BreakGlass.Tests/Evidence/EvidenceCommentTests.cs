@@ -15,7 +15,7 @@ public sealed class EvidenceCommentTests
 
         var markdown = EvidenceComment.Render(report);
 
-        Assert.StartsWith("**Evidence collected** (complete): 3 CloudTrail events by this session, **1 critical**.", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("**Evidence collected** (complete): 3 CloudTrail events by this session, **1 critical**, **0 creating lasting access**.", markdown, StringComparison.Ordinal);
         Assert.Contains("| By severity | critical 1, high 1, info 1 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| By service | `ec2.amazonaws.com` 2, `iam.amazonaws.com` 1 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Failed calls | 1 (1 access denied) |", markdown, StringComparison.Ordinal);
@@ -25,15 +25,41 @@ public sealed class EvidenceCommentTests
     }
 
     [Fact]
+    public void TheCommentListsTheActionsThatCreatedLastingAccessBeforeTheCriticalOnes()
+    {
+        var markdown = EvidenceComment.Render(Report(
+            Event("2025-03-14T09:23:31Z", "iam.amazonaws.com", "CreateAccessKey", "critical", ["Changes IAM users, keys, roles or policies"], persistence: true),
+            Event("2025-03-14T09:22:00Z", "iam.amazonaws.com", "CreateUser", "critical", ["Changes IAM users, keys, roles or policies"], persistence: true),
+            Event("2025-03-14T09:24:00Z", "kms.amazonaws.com", "DisableKey", "critical", ["Disables a KMS key"])));
+
+        Assert.Contains("**3 critical**, **2 creating lasting access**", markdown, StringComparison.Ordinal);
+        var lasting = markdown.IndexOf("**Lasting access created**", StringComparison.Ordinal);
+        var critical = markdown.IndexOf("**Critical actions**", StringComparison.Ordinal);
+        Assert.InRange(lasting, 0, critical);
+        var listed = markdown[lasting..critical].Split('\n').Where(line => line.StartsWith("- `", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, listed.Count);
+        Assert.Contains("CreateUser", listed[0], StringComparison.Ordinal);
+        Assert.Contains("CreateAccessKey", listed[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EvidenceWithoutLastingAccessHasNoSuchSection()
+    {
+        var markdown = EvidenceComment.Render(Report(Event("2025-03-14T09:20:00Z", "kms.amazonaws.com", "DisableKey", "critical", ["Disables"])));
+
+        Assert.DoesNotContain("Lasting access created", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PastTheLimitCriticalActionsAreCountedNotListed()
     {
-        var events = Enumerable.Range(0, EvidenceComment.MaxListedCriticalItems + 7)
+        var events = Enumerable.Range(0, EvidenceComment.MaxListedItems + 7)
             .Select(index => Event($"2025-03-14T09:{index:D2}:00Z", "kms.amazonaws.com", $"DisableKey{index}", "critical", ["Disables a KMS key"]))
             .ToArray();
 
         var markdown = EvidenceComment.Render(Report(events));
 
-        Assert.Equal(EvidenceComment.MaxListedCriticalItems, markdown.Split('\n').Count(line => line.StartsWith("- `", StringComparison.Ordinal)));
+        Assert.Equal(EvidenceComment.MaxListedItems, markdown.Split('\n').Count(line => line.StartsWith("- `", StringComparison.Ordinal)));
         Assert.Contains("- … and 7 more in the review view", markdown, StringComparison.Ordinal);
     }
 
@@ -66,8 +92,9 @@ public sealed class EvidenceCommentTests
     }
 
     private static EvidenceEvent Event(
-        string time, string source, string name, string severity, string[] reasons, string? errorCode = null, bool accessDenied = false) =>
+        string time, string source, string name, string severity, string[] reasons, string? errorCode = null, bool accessDenied = false,
+        bool persistence = false) =>
         new(Guid.NewGuid().ToString(), DateTimeOffset.Parse(time), source, name, name.StartsWith("Describe", StringComparison.Ordinal), severity, "rule",
-            reasons, accessDenied ? ["error", "accessDenied"] : errorCode is null ? [] : ["error"], errorCode, "us-east-1", "198.51.100.23",
+            reasons, persistence ? [EvidenceSeverity.Persistence] : accessDenied ? ["error", "accessDenied"] : errorCode is null ? [] : ["error"], errorCode, "us-east-1", "198.51.100.23",
             "aws-cli/2.15.30", "ASIA3EXAMPLEGRANT0001", [], JsonDocument.Parse("{}").RootElement);
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using BreakGlass.Tests.CloudTrail;
 
 namespace BreakGlass.Tests.Evidence;
@@ -28,6 +30,14 @@ internal sealed class RecordedSession : IDisposable
     public string SecretAccessKey { get; }
 
     public AmazonS3Client S3 { get; }
+
+    /// <summary>The session's assumed-role ARN, as <c>sts:GetCallerIdentity</c> through the front answers it.</summary>
+    public async Task<string> CallerArnAsync()
+    {
+        using var sts = new AmazonSecurityTokenServiceClient(_credentials,
+            new AmazonSecurityTokenServiceConfig { ServiceURL = _front.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        return (await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest())).Arn;
+    }
 
     /// <returns>The HTTP status IAM answered with.</returns>
     public async Task<int> IamAsync(string action, params (string Name, string Value)[] parameters) =>

@@ -9,11 +9,20 @@ internal static class RevokedGrants
     public const string RoleArn = "arn:aws:iam::123456789012:role/BreakGlassAdmin";
 
     /// <param name="plan">Plan the evidence passes in the same transaction, as RevocationService does.</param>
+    /// <param name="credentialsExpireAt">When the last credentials expire; by default when the grant ended.</param>
     public static async Task<Guid> InsertAsync(
-        EvidenceServices services, IReadOnlyList<string> accessKeyIds, DateTimeOffset requestedAt, DateTimeOffset endedAt, bool plan = true)
+        EvidenceServices services, IReadOnlyList<string> accessKeyIds, DateTimeOffset requestedAt, DateTimeOffset endedAt, bool plan = true,
+        DateTimeOffset? credentialsExpireAt = null) =>
+        (await InsertGrantAsync(services, accessKeyIds, requestedAt, endedAt, plan, credentialsExpireAt)).Id;
+
+    /// <inheritdoc cref="InsertAsync"/>
+    public static async Task<Grant> InsertGrantAsync(
+        EvidenceServices services, IReadOnlyList<string> accessKeyIds, DateTimeOffset requestedAt, DateTimeOffset endedAt, bool plan = true,
+        DateTimeOffset? credentialsExpireAt = null)
     {
+        var expiry = credentialsExpireAt ?? endedAt;
         var grant = new Grant(Guid.CreateVersion7(), GrantStatus.Revoked, $"engineer-{Guid.NewGuid():N}@example.com", "prod-admin", RoleArn,
-            "Production database is down, restoring service", null, requestedAt, requestedAt.AddHours(1), requestedAt.AddHours(1),
+            "Production database is down, restoring service", null, requestedAt, requestedAt.AddHours(1), expiry,
             null, null, null, 0, null, "engineer");
         await using var connection = await services.Database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -23,11 +32,11 @@ internal static class RevokedGrants
             new { endedAt, grant.Id }, transaction);
         foreach (var accessKeyId in accessKeyIds)
         {
-            await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, accessKeyId, requestedAt, requestedAt.AddHours(1));
+            await GrantStore.RecordCredentialsAsync(connection, transaction, grant.Id, accessKeyId, requestedAt, expiry);
         }
         if (plan) await services.Planner.PlanAsync(connection, transaction, grant.Id);
         await transaction.CommitAsync();
-        return grant.Id;
+        return grant;
     }
 
     public static async Task<string> StatusAsync(EvidenceServices services, Guid grantId)

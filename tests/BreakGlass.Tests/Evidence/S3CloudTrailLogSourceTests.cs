@@ -142,7 +142,8 @@ public sealed class S3CloudTrailLogSourceTests(MotoServer moto) : IClassFixture<
     private static async Task<List<CloudTrailRecord>> ReadAllAsync(S3CloudTrailLogSource source, IReadOnlyCollection<string> keys)
     {
         var records = new List<CloudTrailRecord>();
-        await foreach (var record in source.ReadAsync(keys, WindowStart, WindowEnd, CancellationToken.None))
+        await foreach (var record in source.ReadAsync(
+            candidate => CloudTrailRecord.AccessKeyIdOf(candidate) is { } key && keys.Contains(key), WindowStart, WindowEnd, CancellationToken.None))
         {
             records.Add(record);
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using BreakGlass.Aws.CloudTrail;
 using BreakGlass.Evidence.Rules;
 
@@ -36,8 +37,97 @@ public sealed class SeverityRulesTests
 
         Assert.Equal(Severity.Critical, classification.Severity);
         Assert.Equal(ruleId, classification.RuleId);
-        Assert.Equal(EventFlags.None, classification.Flags);
+        Assert.Equal(EventFlags.None, classification.Flags & ~EventFlags.Persistence);
         Assert.NotEmpty(classification.Reasons[0]);
+    }
+
+    [Theory]
+    [InlineData("iam-create-access-key", "Creates lasting access: a new IAM principal or credential")]
+    [InlineData("iam-create-login-profile", "Creates lasting access: a new IAM principal or credential")]
+    [InlineData("iam-update-assume-role-policy", "Creates lasting access: changes a role's trust")]
+    [InlineData("iam-attach-role-policy", "Creates lasting access: changes a role's trust")]
+    [InlineData("ec2-authorize-ingress-world", "Creates lasting access: opens a security group")]
+    [InlineData("ec2-authorize-ingress-world-ipv6", "Creates lasting access: opens a security group")]
+    [InlineData("s3-put-bucket-policy", "Creates lasting access: a bucket policy that allows everyone")]
+    [InlineData("s3-put-bucket-acl", "Creates lasting access: an ACL that grants everyone")]
+    [InlineData("kms-put-key-policy", "Creates lasting access: a KMS key policy")]
+    public void CallsThatCreateLastingAccessAreFlaggedPersistence(string fixture, string reason)
+    {
+        var classification = Rules.Classify(CloudTrailFixtures.Record(fixture));
+
+        Assert.True(classification.Flags.HasFlag(EventFlags.Persistence));
+        Assert.Equal(Severity.Critical, classification.Severity);
+        Assert.Contains(classification.Reasons, candidate => candidate.StartsWith(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("ec2-authorize-ingress-office")]
+    [InlineData("s3-delete-bucket-public-access-block")]
+    [InlineData("iam-delete-role-policy-breakglass")]
+    [InlineData("sts-assume-role")]
+    [InlineData("ec2-describe-instances")]
+    [InlineData("kms-disable-key")]
+    [InlineData("cloudtrail-stop-logging")]
+    public void CallsThatCreateNoLastingAccessAreNotFlaggedPersistence(string fixture)
+    {
+        Assert.False(Rules.Classify(CloudTrailFixtures.Record(fixture)).Flags.HasFlag(EventFlags.Persistence));
+    }
+
+    [Fact]
+    public void ABucketPolicyForNamedPrincipalsIsNotPersistence()
+    {
+        var node = CloudTrailFixtures.Node("s3-put-bucket-policy");
+        node["requestParameters"]!["bucketPolicy"]!["Statement"]![0]!["Principal"] = JsonNode.Parse("""{"AWS":"arn:aws:iam::111122223333:role/Reader"}""");
+
+        Assert.False(Rules.Classify(CloudTrailRecord.Parse(node.ToJsonString())).Flags.HasFlag(EventFlags.Persistence));
+    }
+
+    [Fact]
+    public void AFailedCallThatWouldHaveCreatedAccessIsADenialNotPersistence()
+    {
+        var node = CloudTrailFixtures.Node("iam-create-access-key");
+        node["errorCode"] = "AccessDenied";
+        node["errorMessage"] = "User is not authorized to perform: iam:CreateAccessKey";
+
+        var classification = Rules.Classify(CloudTrailRecord.Parse(node.ToJsonString()));
+
+        Assert.Equal(EventFlags.Error | EventFlags.AccessDenied, classification.Flags);
+    }
+
+    [Fact]
+    public void HandingARoleToAnInstanceIsPassRolePersistenceRaisedToHigh()
+    {
+        var node = CloudTrailFixtures.Node("ec2-run-instances-invalid");
+        node.Remove("errorCode");
+        node.Remove("errorMessage");
+        node["requestParameters"]!["iamInstanceProfile"] = JsonNode.Parse("""{"arn":"arn:aws:iam::111122223333:instance-profile/admin"}""");
+        var withoutRole = CloudTrailFixtures.Node("ec2-run-instances-invalid");
+        withoutRole.Remove("errorCode");
+        withoutRole.Remove("errorMessage");
+
+        var classification = Rules.Classify(CloudTrailRecord.Parse(node.ToJsonString()));
+
+        Assert.Equal(EventFlags.Persistence, classification.Flags);
+        Assert.Equal(Severity.High, classification.Severity);
+        Assert.Contains(classification.Reasons, reason => reason.Contains("iam:PassRole", StringComparison.Ordinal));
+        Assert.False(Rules.Classify(CloudTrailRecord.Parse(withoutRole.ToJsonString())).Flags.HasFlag(EventFlags.Persistence));
+    }
+
+    [Fact]
+    public void APersistenceRuleThatMatchesEverythingIsRejected()
+    {
+        const string json = """
+            {
+              "version": 1,
+              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
+              "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "persistence": [ { "id": "everything", "severity": "High", "reason": "all" } ],
+              "rules": [ { "id": "all", "severity": "Info", "reason": "everything" } ]
+            }
+            """;
+
+        var error = Assert.Throws<InvalidDataException>(() => SeverityRules.Load(new MemoryStream(Encoding.UTF8.GetBytes(json))));
+        Assert.Contains("would flag every event", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -125,7 +215,7 @@ public sealed class SeverityRulesTests
     {
         var classification = Rules.Classify(CloudTrailFixtures.Record("iam-attach-role-policy"), breakGlassRoleName: "BreakGlassAdmin");
 
-        Assert.Equal(EventFlags.None, classification.Flags);
+        Assert.False(classification.Flags.HasFlag(EventFlags.TargetsBreakGlassRole));
     }
 
     [Fact]
@@ -153,6 +243,7 @@ public sealed class SeverityRulesTests
               "version": 1,
               "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
               "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "persistence": [],
               "rules": [ { "id": "deletes", "severity": "High", "reason": "deletes", "eventNames": ["Delete*"] } ]
             }
             """;
@@ -171,6 +262,7 @@ public sealed class SeverityRulesTests
               "version": 1,
               "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
               "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "persistence": [],
               "rules": [ { "id": "all", {{severityAndExtra}}, "reason": "everything" } ]
             }
             """;

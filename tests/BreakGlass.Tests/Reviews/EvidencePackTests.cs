@@ -40,13 +40,15 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
         Assert.Equal(events.Count, lines.Length);
         Assert.All(lines, line => Assert.Equal(events[0]!["accessKeyId"]!.GetValue<string>(), (string?)JsonNode.Parse(line)!["userIdentity"]!["accessKeyId"]));
         var timeline = RfcCsv.Parse(File.ReadAllText(Path.Combine(directory, "timeline.csv")));
-        Assert.Equal(["time", "source", "actor", "event", "severity", "error", "detail"], timeline[0]);
-        Assert.Contains(timeline, row => row[1] == "cloudtrail" && row[3] == "iam.amazonaws.com:PutRolePolicy" && row[4] == "critical");
+        Assert.Equal(["time", "source", "actor", "event", "severity", "flags", "error", "detail"], timeline[0]);
+        // The role policy the session put creates lasting access: it leads the timeline, and the rest follows by time.
+        Assert.Equal(("cloudtrail", "iam.amazonaws.com:PutRolePolicy", "critical", "persistence"), (timeline[1][1], timeline[1][3], timeline[1][4], timeline[1][5]));
         Assert.Contains(timeline, row => row[1] == "breakglass" && row[3] == "review.decided");
-        var times = timeline.Skip(1).Select(row => DateTimeOffset.Parse(row[0])).ToList();
-        Assert.Equal(times.Order(), times);
+        var rest = timeline.Skip(1).Where(row => !row[5].Split(' ').Contains("persistence")).Select(row => DateTimeOffset.Parse(row[0])).ToList();
+        Assert.Equal(rest.Order(), rest);
         var report = await File.ReadAllTextAsync(Path.Combine(directory, "report.html"));
         Assert.Contains("<strong>approved</strong>", report);
+        Assert.Contains("1 created lasting access", report);
         Assert.DoesNotContain("ListBuckets", report[..report.IndexOf("read-only events", StringComparison.Ordinal)]);
         Assert.True(report.IndexOf("PutRolePolicy", StringComparison.Ordinal) < report.IndexOf("CreateBucket", StringComparison.Ordinal),
             "critical actions come before other changes");

@@ -45,12 +45,12 @@ internal sealed class CloudTrailClient(HttpClient http, Uri endpoint, Resilience
     }
 
     /// <summary>
-    /// Every event signed with <paramref name="accessKeyId"/> between <paramref name="start"/> and <paramref name="end"/>
-    /// (inclusive), newest first, following NextToken. Each request waits on <paramref name="rateGate"/>, retries included;
+    /// Every event matching <paramref name="attribute"/> (CloudTrail takes one) between <paramref name="start"/> and
+    /// <paramref name="end"/> (inclusive), newest first, following NextToken. Each request waits on <paramref name="rateGate"/>, retries included;
     /// throttling and server errors are retried with jittered exponential backoff.
     /// </summary>
     public async IAsyncEnumerable<TrailEvent> LookupAllAsync(
-        string accessKeyId,
+        LookupAttribute attribute,
         DateTimeOffset start,
         DateTimeOffset end,
         IRequestRateGate rateGate,
@@ -58,7 +58,7 @@ internal sealed class CloudTrailClient(HttpClient http, Uri endpoint, Resilience
     {
         var request = new LookupEventsRequest
         {
-            LookupAttributes = [new LookupAttribute(LookupAttributeKeys.AccessKeyId, accessKeyId)],
+            LookupAttributes = [attribute],
             StartTime = start,
             EndTime = end,
             MaxResults = MaxPageSize,

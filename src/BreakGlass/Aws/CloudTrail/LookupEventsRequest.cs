@@ -16,7 +16,13 @@ internal sealed record LookupEventsRequest
     public string? NextToken { get; init; }
 }
 
-internal sealed record LookupAttribute(string AttributeKey, string AttributeValue);
+internal sealed record LookupAttribute(string AttributeKey, string AttributeValue)
+{
+    public static LookupAttribute AccessKeyId(string accessKeyId) => new(LookupAttributeKeys.AccessKeyId, accessKeyId);
+
+    /// <summary>An IAM user's name, or for a role session its role session name.</summary>
+    public static LookupAttribute Username(string username) => new(LookupAttributeKeys.Username, username);
+}
 
 /// <summary>The attribute keys CloudTrail's model allows.</summary>
 internal static class LookupAttributeKeys

@@ -19,6 +19,9 @@ internal sealed class StsCredentialIssuer(IAmazonSecurityTokenService sts, ILogg
             SourceIdentity = AssumeRoleParameters.SourceIdentity(grant.Requester),
             DurationSeconds = durationSeconds,
             Tags = [new Tag { Key = DenyPolicy.GrantTagKey, Value = DenyPolicy.GrantTagValue(grant.Id) }],
+            // A session tag is dropped when the session chains into another role unless it is transitive: the deny
+            // must still match whatever role the engineer chains into (docs/revocation.md).
+            TransitiveTagKeys = [DenyPolicy.GrantTagKey],
         };
         try
         {

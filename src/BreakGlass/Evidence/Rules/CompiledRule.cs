@@ -26,9 +26,14 @@ internal sealed class CompiledRule(SeverityRule rule)
     private static bool Found(ParameterCondition condition, JsonElement element, bool nested) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().Any(property =>
-            (condition.Names.Contains(property.Name) && condition.EqualsAny.Any(expected => JsonElement.DeepEquals(expected, property.Value)))
+            (condition.Names.Contains(property.Name) && Equals(condition, property.Value))
             || (condition.AnyDepth && Found(condition, property.Value, nested: true))),
         JsonValueKind.Array => nested && element.EnumerateArray().Any(item => Found(condition, item, nested: true)),
         _ => false,
     };
+
+    private static bool Equals(ParameterCondition condition, JsonElement value) =>
+        condition.EqualsAny is { } expected
+            ? expected.Any(candidate => JsonElement.DeepEquals(candidate, value))
+            : value.ValueKind != JsonValueKind.Null;
 }

@@ -7,4 +7,6 @@ internal enum EventFlags
     Error = 1,
     AccessDenied = 2,
     TargetsBreakGlassRole = 4,
+    /// <summary>Creates access that outlives the session (a user, key, trust, policy, public exposure).</summary>
+    Persistence = 8,
 }

@@ -4,7 +4,12 @@ using System.Text.Json.Serialization;
 namespace BreakGlass.Evidence.Rules;
 
 /// <summary>The shape of a severity rules file (<c>severity-rules.v1.json</c>).</summary>
-internal sealed record SeverityRuleFile(int Version, FailureRules Failures, BreakGlassRoleRule BreakGlassRole, IReadOnlyList<SeverityRule> Rules);
+/// <param name="Persistence">
+/// Events that create lasting access (a new user, key, trust, public exposure): every rule that matches flags the event
+/// <c>persistence</c> and raises it to at least the rule's severity, whichever severity rule decided.
+/// </param>
+internal sealed record SeverityRuleFile(
+    int Version, FailureRules Failures, BreakGlassRoleRule BreakGlassRole, IReadOnlyList<SeverityRule> Persistence, IReadOnlyList<SeverityRule> Rules);
 
 internal sealed record FailureRules(
     string Reason,
@@ -26,10 +31,11 @@ internal sealed record SeverityRule(
     IReadOnlyList<ParameterCondition>? RequestParameters = null);
 
 /// <summary>
-/// Holds when a request parameter with one of <see cref="Names"/> equals one of <see cref="EqualsAny"/>; with
-/// <see cref="AnyDepth"/> the parameter may sit anywhere inside nested objects and lists.
+/// Holds when a request parameter with one of <see cref="Names"/> equals one of <see cref="EqualsAny"/> (or, without
+/// <see cref="EqualsAny"/>, has any value but null); with <see cref="AnyDepth"/> the parameter may sit anywhere inside
+/// nested objects and lists.
 /// </summary>
-internal sealed record ParameterCondition(IReadOnlyList<string> Names, IReadOnlyList<JsonElement> EqualsAny, bool AnyDepth = false);
+internal sealed record ParameterCondition(IReadOnlyList<string> Names, IReadOnlyList<JsonElement>? EqualsAny = null, bool AnyDepth = false);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -5,8 +5,8 @@ namespace BreakGlass.Evidence.Rules;
 
 /// <summary>
 /// Classifies CloudTrail events by severity from a rules file: the first matching rule decides, and the
-/// file must end with a rule that matches everything. Failures, access denials and calls aimed at the
-/// break-glass role are flagged whichever rule matched.
+/// file must end with a rule that matches everything. Failures, access denials, calls aimed at the
+/// break-glass role and calls that create lasting access (persistence) are flagged whichever rule matched.
 /// </summary>
 internal sealed class SeverityRules
 {
@@ -14,6 +14,7 @@ internal sealed class SeverityRules
     private static readonly Lazy<SeverityRules> LazyDefault = new(LoadDefault);
 
     private readonly CompiledRule[] _rules;
+    private readonly CompiledRule[] _persistence;
     private readonly FailureRules _failures;
     private readonly WildcardPattern[] _accessDenied;
     private readonly BreakGlassRoleRule _breakGlassRole;
@@ -22,6 +23,7 @@ internal sealed class SeverityRules
     {
         Version = file.Version;
         _rules = file.Rules.Select(rule => new CompiledRule(rule)).ToArray();
+        _persistence = file.Persistence.Select(rule => new CompiledRule(rule)).ToArray();
         _failures = file.Failures;
         _accessDenied = file.Failures.AccessDeniedErrorCodes.Select(code => new WildcardPattern(code)).ToArray();
         _breakGlassRole = file.BreakGlassRole;
@@ -76,6 +78,13 @@ internal sealed class SeverityRules
             flags |= EventFlags.TargetsBreakGlassRole;
             reasons.Add($"{_breakGlassRole.Reason} ({breakGlassRoleName})");
         }
+        // A failed call created nothing; an attempt that was refused is flagged as a denial instead.
+        foreach (var persistence in _persistence.Where(candidate => record.ErrorCode is null && candidate.Matches(record)).Select(candidate => candidate.Rule))
+        {
+            flags |= EventFlags.Persistence;
+            severity = (Severity)Math.Max((int)severity, (int)persistence.Severity);
+            reasons.Add(persistence.Reason);
+        }
         return new Classification(severity, rule.Id, reasons, flags);
     }
 
@@ -91,9 +100,9 @@ internal sealed class SeverityRules
     {
         if (file.Version != 1) throw new InvalidDataException($"severity rules version {file.Version} is not supported");
         if (file.Rules.Count == 0) throw new InvalidDataException("the severity rules file has no rules");
-        var duplicate = file.Rules.GroupBy(rule => rule.Id, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
+        var duplicate = file.Rules.Concat(file.Persistence).GroupBy(rule => rule.Id, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
         if (duplicate is not null) throw new InvalidDataException($"severity rule id '{duplicate.Key}' appears more than once");
-        foreach (var rule in file.Rules)
+        foreach (var rule in file.Rules.Concat(file.Persistence))
         {
             if (string.IsNullOrWhiteSpace(rule.Id) || string.IsNullOrWhiteSpace(rule.Reason))
                 throw new InvalidDataException("every severity rule needs an id and a reason");
@@ -101,11 +110,14 @@ internal sealed class SeverityRules
                 throw new InvalidDataException($"severity rule '{rule.Id}' has an empty list, which could never match");
             if (rule.EventNames?.Any(string.IsNullOrWhiteSpace) == true)
                 throw new InvalidDataException($"severity rule '{rule.Id}' has a blank event name");
-            if (rule.RequestParameters?.Any(condition => condition.Names.Count == 0 || condition.EqualsAny.Count == 0) == true)
-                throw new InvalidDataException($"severity rule '{rule.Id}' has a parameter condition without names or values");
+            if (rule.RequestParameters?.Any(condition => condition.Names.Count == 0 || condition.EqualsAny is { Count: 0 }) == true)
+                throw new InvalidDataException($"severity rule '{rule.Id}' has a parameter condition without names, or with an empty list of values");
         }
         if (!new CompiledRule(file.Rules[^1]).MatchesEverything)
             throw new InvalidDataException($"the last severity rule ('{file.Rules[^1].Id}') must match every event");
+        var matchesEverything = file.Persistence.FirstOrDefault(rule => new CompiledRule(rule).MatchesEverything);
+        if (matchesEverything is not null)
+            throw new InvalidDataException($"the persistence rule '{matchesEverything.Id}' would flag every event");
         if (file.Failures.AccessDeniedErrorCodes.Count == 0 || file.BreakGlassRole.ParameterNames.Count == 0)
             throw new InvalidDataException("the failure and break-glass role sections need at least one code and one parameter name");
     }

@@ -37,17 +37,15 @@ internal sealed class S3CloudTrailLogSource(IAmazonS3 s3, S3TrailLocation locati
         return new S3CloudTrailLogSource(new AmazonS3Client(aws.Credentials, config), location);
     }
 
-    /// <summary>The records signed with one of <paramref name="accessKeyIds"/> made between <paramref name="start"/> and <paramref name="end"/> (inclusive).</summary>
+    /// <summary>The records for which <paramref name="madeBySession"/> holds made between <paramref name="start"/> and <paramref name="end"/> (inclusive).</summary>
     public async IAsyncEnumerable<CloudTrailRecord> ReadAsync(
-        IReadOnlyCollection<string> accessKeyIds,
+        Func<JsonElement, bool> madeBySession,
         DateTimeOffset start,
         DateTimeOffset end,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var keys = accessKeyIds.ToHashSet(StringComparer.Ordinal);
         bool Keep(JsonElement record) =>
-            CloudTrailRecord.AccessKeyIdOf(record) is { } key && keys.Contains(key)
-            && CloudTrailRecord.EventTimeOf(record) is { } time && time >= start && time <= end;
+            CloudTrailRecord.EventTimeOf(record) is { } time && time >= start && time <= end && madeBySession(record);
 
         foreach (var region in location.Regions)
         {
