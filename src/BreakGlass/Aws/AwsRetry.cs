@@ -37,12 +37,7 @@ internal static class AwsRetry
                 MaxDelay = limits.MaxDelay,
                 OnRetry = args =>
                 {
-                    logger.LogWarning(
-                        args.Outcome.Exception,
-                        "{Operation} failed on attempt {Attempt}; retrying in {Delay}",
-                        args.Context.Properties.GetValue(Operation, operation),
-                        args.AttemptNumber + 1,
-                        args.RetryDelay);
+                    AwsLog.Retrying(logger, args.Outcome.Exception, args.Context.Properties.GetValue(Operation, operation), args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })

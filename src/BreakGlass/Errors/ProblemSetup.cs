@@ -4,8 +4,11 @@ using Npgsql;
 
 namespace BreakGlass.Errors;
 
-internal static class ProblemSetup
+internal static partial class ProblemSetup
 {
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled failure on {Path}")]
+    private static partial void LogUnhandledFailure(ILogger logger, Exception failure, PathString path);
+
     public static IServiceCollection AddProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -34,7 +37,7 @@ internal static class ProblemSetup
             };
             if (status >= 500 && exception is not DomainException)
             {
-                logger.LogError(exception, "Unhandled failure on {Path}", httpContext.Request.Path);
+                LogUnhandledFailure(logger, exception, httpContext.Request.Path);
             }
             httpContext.Response.StatusCode = status;
             return await problems.TryWriteAsync(new ProblemDetailsContext

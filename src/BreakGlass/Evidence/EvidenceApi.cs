@@ -8,8 +8,8 @@ internal static class EvidenceApi
 {
     public static RouteGroupBuilder MapEvidence(this IEndpointRouteBuilder app)
     {
-        var evidence = app.MapGroup("/api/grants").WithTags("Evidence").RequireAuthorization(AuthSetup.EvidenceReaders);
-        evidence.MapGet("/{id:guid}/evidence", GetAsync);
+        var evidence = app.MapGroup("/api/grants").WithTags("Evidence").RequireAuthorization(AuthSetup.EvidenceReaders).ProducesAuthorisedProblems();
+        evidence.MapGet("/{id:guid}/evidence", GetAsync).ProducesProblems(StatusCodes.Status404NotFound);
         return evidence;
     }
 

@@ -2,6 +2,7 @@ using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Grants;
+using BreakGlass.Revocation;
 using BreakGlass.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -59,9 +60,8 @@ internal sealed class EvidenceCollector(
                 var startedAt = time.GetUtcNow();
                 var records = await sources.ReadAsync(window, cancellationToken);
                 var report = await recorder.RecordPassAsync(connection, grant, pass, startedAt, records, cancellationToken);
-                logger.LogInformation(
-                    "Evidence {Pass} pass for grant {GrantId}: {Events} events ({Critical} critical), {Completeness}, sha256 {Sha256}",
-                    pass, grantId, report.Summary.TotalEvents, report.Summary.BySeverity[EvidenceSeverity.Critical], report.Completeness, report.Sha256);
+                EvidenceLog.PassRecorded(logger, pass, grantId, report.Summary.TotalEvents, report.Summary.BySeverity[EvidenceSeverity.Critical],
+                    report.Completeness, report.Sha256);
                 return PassOutcome.Recorded;
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
@@ -86,7 +86,7 @@ internal sealed class EvidenceCollector(
     private async Task<SessionWindow> WindowOfAsync(NpgsqlConnection connection, Grant grant)
     {
         var margin = TimeSpan.FromSeconds(options.CurrentValue.WindowMarginSeconds);
-        var revocation = await AuditLog.LastOccurredAtAsync(connection, grant.Id, AuditEventTypes.GrantRevoked, AuditEventTypes.RevocationFailed);
+        var revocation = await AuditLog.LastOccurredAtAsync(connection, grant.Id, RevocationAuditEvents.Revoked, RevocationAuditEvents.Failed);
         DateTimeOffset[] ends = [grant.EndedAt ?? grant.ExpiresAt, grant.CredentialsExpireAt, revocation ?? DateTimeOffset.MinValue];
         var session = new SessionIdentity(
             RoleArn.AccountId(grant.RoleArn),
@@ -114,12 +114,12 @@ internal sealed class EvidenceCollector(
         }
         catch (NpgsqlException storage)
         {
-            logger.LogError(storage, "Could not record the failed evidence pass of grant {GrantId}", grant.Id);
+            EvidenceLog.FailureNotRecorded(logger, storage, grant.Id);
             return;
         }
-        var alert = attempts >= options.CurrentValue.AlertAfterAttempts;
-        logger.Log(alert ? LogLevel.Critical : LogLevel.Warning,
-            "{Alert}evidence {Pass} pass for grant {GrantId} ({Role}, {Requester}) failed {Attempts} time(s): {Error}. Retrying with backoff.",
-            alert ? "ALERT " : "", pass, grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        if (attempts >= options.CurrentValue.AlertAfterAttempts)
+            EvidenceLog.PassKeepsFailing(logger, pass, grant.Id, grant.RoleName, grant.Requester, attempts, error);
+        else
+            EvidenceLog.PassFailed(logger, pass, grant.Id, grant.RoleName, grant.Requester, attempts, error);
     }
 }

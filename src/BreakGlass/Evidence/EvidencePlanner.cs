@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BreakGlass.Evidence.Rules;
+using BreakGlass.Grants;
 using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ internal sealed class EvidencePlanner(
         }
         catch (BackgroundJobClientException failure)
         {
-            logger.LogWarning("Evidence passes of grant {GrantId} not scheduled ({Error}); the sweeper will run them", grantId, failure.Message);
+            EvidenceLog.PassesNotScheduled(logger, grantId, failure.Message);
         }
     }
 
@@ -42,7 +43,8 @@ internal sealed class EvidencePlanner(
     public async Task<int> PlanMissingAsync(NpgsqlConnection connection)
     {
         var missing = (await connection.QueryAsync<(Guid Id, DateTimeOffset? EndedAt)>(
-            "SELECT id, ended_at FROM grants g WHERE status = 'Revoked' AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.grant_id = g.id)")).AsList();
+            "SELECT id, ended_at FROM grants g WHERE status = @revoked AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.grant_id = g.id)",
+            new { revoked = nameof(GrantStatus.Revoked) })).AsList();
         foreach (var (grantId, endedAt) in missing)
         {
             await InsertPlanAsync(connection, null, grantId, endedAt ?? time.GetUtcNow());

@@ -16,7 +16,6 @@ namespace BreakGlass.Evidence;
 /// </summary>
 internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, TimeProvider time, TicketOutbox tickets)
 {
-    public const string SystemActor = "breakglass";
     private const int InsertsPerBatch = 500;
 
     /// <param name="startedAt">When the pass began asking the sources: what it found is the evidence as of then.</param>
@@ -56,7 +55,7 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
             : report.Sha256 != before.Sha256 ? EvidenceAuditEvents.Updated : null;
         if (change is not null)
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, change, SystemActor, new Dictionary<string, object?>
+            await audit.AppendAsync(connection, transaction, grant.Id, change, SystemActor.Name, new Dictionary<string, object?>
             {
                 ["sha256"] = report.Sha256,
                 ["completeness"] = report.Completeness,

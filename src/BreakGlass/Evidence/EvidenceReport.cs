@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace BreakGlass.Evidence;
 
-/// <summary>What a grant's session did in AWS, as collected so far (EVIDENCE-CONTRACT.md).</summary>
+/// <summary>What a grant's session did in AWS, as collected so far (docs/evidence.md).</summary>
 /// <param name="Completeness">"none" before the first pass, "partial" after it, "complete" after the final pass.</param>
 /// <param name="Events">Those that create lasting access first, then most severe first, then by time.</param>
 internal sealed record EvidenceReport(

@@ -10,7 +10,7 @@ namespace BreakGlass.Evidence;
 /// so a lost, failed or crashed job costs at most one interval. Runs in every instance; passes are idempotent and
 /// a grant being collected elsewhere is skipped.
 /// </summary>
-internal sealed partial class EvidenceSweeper(
+internal sealed class EvidenceSweeper(
     NpgsqlDataSource database,
     EvidencePlanner planner,
     EvidenceCollector collector,
@@ -49,12 +49,9 @@ internal sealed partial class EvidenceSweeper(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                LogCouldNotCollectYet(Logger, grantId, failure.Message);
+                EvidenceLog.SweepCouldNotCollectYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not collect evidence for grant {GrantId} yet: {Error}")]
-    private static partial void LogCouldNotCollectYet(ILogger logger, Guid grantId, string error);
 }

@@ -95,7 +95,7 @@ internal sealed class GrantIssuer(
             await RecordFailureAsync(grant, failure.Message);
             throw;
         }
-        var active = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.GrantIssued, GrantStatus.Active);
+        var active = await RecordIssuedOrWithholdAsync(grant, credentials, GrantAuditEvents.Issued, GrantStatus.Active);
         await tickets.ProcessInlineAsync(grant.Id, ticket, cancellationToken);
         return new IssueOutcome(active, credentials, Replayed: false);
     }
@@ -118,16 +118,10 @@ internal sealed class GrantIssuer(
         var durationSeconds = AssumeRoleParameters.DurationSeconds(
             grant.ExpiresAt - now, policyRole.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
         // Extend the deny's lifetime before minting, so a revocation racing this call keeps the new credentials covered.
-        var extended = await connection.ExecuteAsync(
-            """
-            UPDATE grants SET credentials_expire_at = greatest(credentials_expire_at, @until)
-            WHERE id = @grantId AND status = 'Active'
-            """,
-            new { grantId, until = now.AddSeconds(durationSeconds) });
-        if (extended == 0) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
+        if (!await GrantStore.TryExtendCredentialsExpiryAsync(connection, grantId, now.AddSeconds(durationSeconds))) throw new ConflictException($"Grant {grantId} ended while new credentials were requested.");
         await WaitPastRoleCutoffAsync(grant.RoleArn, cancellationToken);
         var credentials = await sts.AssumeAsync(grant, durationSeconds, cancellationToken);
-        var current = await RecordIssuedOrWithholdAsync(grant, credentials, AuditEventTypes.CredentialsReissued, null);
+        var current = await RecordIssuedOrWithholdAsync(grant, credentials, GrantAuditEvents.CredentialsReissued, null);
         return new IssueOutcome(current, credentials, Replayed: false);
     }
 
@@ -160,7 +154,7 @@ internal sealed class GrantIssuer(
                     """,
                     new { grant.Requester, idempotencyKey, requestHash, grant.Id, grant.RequestedAt });
             }
-            await audit.AppendAsync(connection, null, grant.Id, AuditEventTypes.GrantRequested, grant.Requester, new Dictionary<string, object?>
+            await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, new Dictionary<string, object?>
             {
                 ["requesterName"] = grant.RequesterName,
                 ["role"] = grant.RoleName,
@@ -178,7 +172,7 @@ internal sealed class GrantIssuer(
         tickets.ScheduleBackfill(grant.Id, ticket);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
-            await connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @Id", new { jobId, grant.Id });
+            await GrantStore.RecordRevocationJobAsync(connection, grant.Id, jobId);
         }
         scope.Complete();
     }
@@ -204,8 +198,7 @@ internal sealed class GrantIssuer(
         }
         catch (NpgsqlException failure)
         {
-            logger.LogError("Credentials {AccessKeyId} for grant {GrantId} were minted but could not be recorded ({Error}); they are withheld",
-                credentials.AccessKeyId, grant.Id, failure.Message);
+            GrantsLog.CredentialsNotRecorded(logger, credentials.AccessKeyId, grant.Id, failure.Message);
             throw new StorageUnavailableException(
                 $"Credentials were minted but could not be recorded, so they are withheld; the grant's scheduled revocation denies them at {grant.ExpiresAt:O}. Retry with the same Idempotency-Key.");
         }
@@ -222,7 +215,7 @@ internal sealed class GrantIssuer(
         await GrantStore.ExtendCredentialsExpiryAsync(connection, transaction, grant.Id, credentials.Expiration);
         if (moveTo is { } status && !await GrantStore.TryMoveAsync(connection, transaction, grant.Id, status))
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.CredentialsWithheld, RevocationService.SystemActor,
+            await audit.AppendAsync(connection, transaction, grant.Id, GrantAuditEvents.CredentialsWithheld, SystemActor.Name,
                 new Dictionary<string, object?> { ["accessKeyId"] = credentials.AccessKeyId, ["why"] = "the grant ended while its credentials were minted" });
             await transaction.CommitAsync();
             throw new ConflictException($"Grant {grant.Id} ended before its credentials could be delivered; they are withheld and denied.");
@@ -238,8 +231,7 @@ internal sealed class GrantIssuer(
             TicketMarkdown.CredentialsIssued(grant, credentials, tickets.GrantUrl(grant.Id), reissued: moveTo is null));
         var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
         await transaction.CommitAsync();
-        logger.LogInformation("Glass broken: grant {GrantId} gives {Requester} {Role} until {ExpiresAt:O} (access key {AccessKeyId})",
-            grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
+        GrantsLog.GlassBroken(logger, grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
         return current!;
     }
 
@@ -247,10 +239,9 @@ internal sealed class GrantIssuer(
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        if (await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.Failed,
-                new { error }, "last_revocation_error = NULL, end_reason = @error"))
+        if (await GrantStore.TryMarkFailedAsync(connection, transaction, grant.Id, error))
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantFailed, "breakglass",
+            await audit.AppendAsync(connection, transaction, grant.Id, GrantAuditEvents.Failed, SystemActor.Name,
                 new Dictionary<string, object?> { ["error"] = error });
             await ticketOutbox.EnqueueCommentAsync(connection, transaction, grant.Id, TicketOutbox.Keys.IssueFailed, TicketMarkdown.IssueFailed(error));
         }
@@ -261,7 +252,7 @@ internal sealed class GrantIssuer(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await audit.AppendAsync(connection, transaction, null, AuditEventTypes.GrantDenied, requester, new Dictionary<string, object?>
+        await audit.AppendAsync(connection, transaction, null, GrantAuditEvents.Denied, requester, new Dictionary<string, object?>
         {
             ["role"] = request.Role,
             ["durationMinutes"] = request.DurationMinutes,

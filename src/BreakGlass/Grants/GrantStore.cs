@@ -4,9 +4,15 @@ using Npgsql;
 
 namespace BreakGlass.Grants;
 
-/// <summary>SQL for grants. State changes are compare-and-set: they name the states they expect to move from.</summary>
+/// <summary>
+/// The one owner of the SQL that writes <c>grants</c>. State changes are compare-and-set: they name the states they
+/// expect to move from (<see cref="GrantStatuses.From"/>) and report whether this caller made the move.
+/// </summary>
 internal static class GrantStore
 {
+    /// <summary>The statuses of a grant whose window may still be open: credentials may be live.</summary>
+    public static readonly string[] OpenStatuses = [nameof(GrantStatus.Issuing), nameof(GrantStatus.Active)];
+
     internal const string Columns =
         """
         id, status, requester, role_name AS RoleName, role_arn AS RoleArn, reason, ticket_reference AS TicketReference,
@@ -58,14 +64,52 @@ internal static class GrantStore
         .ToLookup(row => row.GrantId, row => row.AccessKeyId);
 
     /// <summary>Moves the grant to <paramref name="to"/> if it is in one of the legal source states; false if another actor moved it first.</summary>
-    public static async Task<bool> TryMoveAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, GrantStatus to, object? extra = null, string extraSet = "")
+    public static Task<bool> TryMoveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, GrantStatus to) =>
+        MoveAsync(connection, transaction, id, to, "", null);
+
+    /// <summary>To <see cref="GrantStatus.Revoking"/>, recording who ended the grant, when and why.</summary>
+    public static Task<bool> TryEndAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, DateTimeOffset endedAt, string endedBy, string reason) =>
+        MoveAsync(connection, transaction, id, GrantStatus.Revoking,
+            ", ended_at = @endedAt, ended_by = @endedBy, end_reason = @reason", new { endedAt, endedBy, reason });
+
+    /// <summary>To <see cref="GrantStatus.Revoked"/>: the deny is in place, so an earlier failed attempt's error no longer applies.</summary>
+    public static Task<bool> TryMarkRevokedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id) =>
+        MoveAsync(connection, transaction, id, GrantStatus.Revoked, ", last_revocation_error = NULL", null);
+
+    /// <summary>To <see cref="GrantStatus.Failed"/>: no credentials were delivered, and <paramref name="error"/> says why.</summary>
+    public static Task<bool> TryMarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string error) =>
+        MoveAsync(connection, transaction, id, GrantStatus.Failed, ", last_revocation_error = NULL, end_reason = @error", new { error });
+
+    /// <summary>Counts a failed revocation attempt and keeps its error; returns the attempts so far.</summary>
+    public static Task<int> RecordRevocationFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string error) =>
+        connection.ExecuteScalarAsync<int>(
+            """
+            UPDATE grants SET revocation_attempts = revocation_attempts + 1, last_revocation_error = @error
+            WHERE id = @id RETURNING revocation_attempts
+            """,
+            new { id, error }, transaction);
+
+    /// <summary>Makes the deny outlive credentials valid until <paramref name="until"/>; false when the grant is no longer active.</summary>
+    public static async Task<bool> TryExtendCredentialsExpiryAsync(NpgsqlConnection connection, Guid id, DateTimeOffset until) =>
+        await connection.ExecuteAsync(
+            """
+            UPDATE grants SET credentials_expire_at = greatest(credentials_expire_at, @until)
+            WHERE id = @id AND status = @active
+            """,
+            new { id, until, active = nameof(GrantStatus.Active) }) == 1;
+
+    public static Task RecordRevocationJobAsync(NpgsqlConnection connection, Guid id, string jobId) =>
+        connection.ExecuteAsync("UPDATE grants SET revocation_job_id = @jobId WHERE id = @id", new { id, jobId });
+
+    /// <param name="set">More assignments, each a constant of this class: callers pass values, never SQL.</param>
+    private static async Task<bool> MoveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, GrantStatus to, string set, object? values)
     {
-        var parameters = new DynamicParameters(extra);
+        var parameters = new DynamicParameters(values);
         parameters.Add("id", id);
         parameters.Add("to", to.ToString());
         parameters.Add("from", GrantStatuses.From(to).Select(status => status.ToString()).ToArray());
-        var set = string.IsNullOrEmpty(extraSet) ? "" : ", " + extraSet;
         var rows = await connection.ExecuteAsync(
             $"UPDATE grants SET status = @to{set} WHERE id = @id AND status = ANY(@from)", parameters, transaction);
         return rows == 1;
@@ -82,9 +126,9 @@ internal static class GrantStore
             """
             SELECT count(*) FROM grants
             WHERE requester = @requester AND lower(role_name) = lower(@roleName)
-              AND status IN ('Issuing', 'Active') AND expires_at > @now
+              AND status = ANY(@open) AND expires_at > @now
             """,
-            new { requester, roleName, now });
+            new { requester, roleName, now, open = OpenStatuses });
     }
 
     public static Task ExtendCredentialsExpiryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, DateTimeOffset expiresAt) =>

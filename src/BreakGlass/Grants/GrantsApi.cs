@@ -16,14 +16,20 @@ internal static class GrantsApi
 
     public static RouteGroupBuilder MapGrants(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/roles", ListRoles).RequireAuthorization(AppRoles.Requester).WithTags("Grants");
+        app.MapGet("/api/roles", ListRoles).RequireAuthorization(AppRoles.Requester).WithTags("Grants").ProducesAuthorisedProblems();
 
-        var grants = app.MapGroup("/api/grants").WithTags("Grants");
-        grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit).CarriesCredentials();
-        grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit).CarriesCredentials();
-        grants.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.GrantReaders);
-        grants.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthSetup.GrantReaders);
-        grants.MapPost("/{id:guid}/revoke", RevokeAsync).RequireAuthorization(AuthSetup.GrantEnders);
+        var grants = app.MapGroup("/api/grants").WithTags("Grants").ProducesAuthorisedProblems();
+        // 403 also when the policy refuses, 422 for a reused Idempotency-Key or a ticket Linear does not know, 502 when STS fails.
+        grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity,
+                StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway).CarriesCredentials();
+        grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway)
+            .CarriesCredentials();
+        grants.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.GrantReaders).ProducesProblems(StatusCodes.Status400BadRequest);
+        grants.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthSetup.GrantReaders).ProducesProblems(StatusCodes.Status404NotFound);
+        grants.MapPost("/{id:guid}/revoke", RevokeAsync).RequireAuthorization(AuthSetup.GrantEnders)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return grants;
     }
 
@@ -106,7 +112,7 @@ internal static class GrantsApi
         {
             // The grant is already Revoking; the job and the sweeper finish the job even if AWS is failing right now.
             jobs.Enqueue<RevokeGrantJob>(job => job.RunAsync(id));
-            loggers.CreateLogger(typeof(GrantsApi)).LogWarning("Early end of grant {GrantId} will be retried: {Error}", id, failure.Message);
+            GrantsLog.EarlyEndWillBeRetried(loggers.CreateLogger(typeof(GrantsApi)), id, failure.Message);
         }
         return TypedResults.Ok(await views.ViewAsync(await views.FindAsync(id, cancellationToken) ?? grant, null, cancellationToken));
     }

@@ -13,10 +13,10 @@ internal static class AuditApi
 
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AppRoles.Auditor);
-        audit.MapGet("/grants", RegisterAsync);
-        audit.MapGet("/grants/{id:guid}", ChainAsync);
-        audit.MapGet("/grants/{id:guid}/export", ExportAsync);
+        var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AppRoles.Auditor).ProducesAuthorisedProblems();
+        audit.MapGet("/grants", RegisterAsync).ProducesProblems(StatusCodes.Status400BadRequest);
+        audit.MapGet("/grants/{id:guid}", ChainAsync).ProducesProblems(StatusCodes.Status404NotFound);
+        audit.MapGet("/grants/{id:guid}/export", ExportAsync).ProducesProblems(StatusCodes.Status404NotFound);
         audit.MapGet("/verify", VerifyAsync);
         return audit;
     }

@@ -40,7 +40,7 @@ internal sealed class ReviewQueue(
             WHERE CASE @status
                 WHEN 'Done' THEN r.grant_id IS NOT NULL
                 ELSE r.grant_id IS NULL
-                     AND (g.status = 'AwaitingReview' OR (g.status = 'CollectingEvidence' AND e.final_pass_due_at + @grace <= @now))
+                     AND (g.status = @awaitingReview OR (g.status = @collectingEvidence AND e.final_pass_due_at + @grace <= @now))
                      AND ((@status = 'Overdue') = (coalesce(e.final_pass_at, e.final_pass_due_at + @grace) + @due <= @now))
                 END
             ORDER BY reviewable_since, g.id
@@ -49,6 +49,7 @@ internal sealed class ReviewQueue(
             new
             {
                 status = status.ToString(), now, limit,
+                awaitingReview = nameof(GrantStatus.AwaitingReview), collectingEvidence = nameof(GrantStatus.CollectingEvidence),
                 grace = TimeSpan.FromMinutes(settings.FinalPassGraceMinutes),
                 due = TimeSpan.FromHours(settings.DueAfterHours),
             })).AsList();

@@ -26,8 +26,7 @@ internal sealed class ReviewReminderJob(
         var overdue = await queue.ListAsync(ReviewQueueStatus.Overdue, 500, CancellationToken.None);
         if (pending.Count + overdue.Count == 0) return;
         var today = time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        logger.LogWarning("Reviews waiting: {Pending} pending, {Overdue} overdue ({OverdueGrants})",
-            pending.Count, overdue.Count, string.Join(", ", overdue.Select(item => item.Grant.Id)));
+        ReviewsLog.ReviewsWaiting(logger, pending.Count, overdue.Count, string.Join(", ", overdue.Select(item => item.Grant.Id)));
         await using (var connection = await database.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {

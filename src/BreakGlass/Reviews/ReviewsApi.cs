@@ -9,9 +9,11 @@ internal static class ReviewsApi
 {
     public static RouteGroupBuilder MapReviews(this IEndpointRouteBuilder app)
     {
-        var reviews = app.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization(AppRoles.Reviewer);
-        reviews.MapGet("/", ListAsync);
-        reviews.MapPost("/{grantId:guid}/decision", DecideAsync);
+        var reviews = app.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization(AppRoles.Reviewer).ProducesAuthorisedProblems();
+        reviews.MapGet("/", ListAsync).ProducesProblems(StatusCodes.Status400BadRequest);
+        // 403 also for the reviewer's own grant; 409 for a decided or not-yet-reviewable grant or a stale evidence hash.
+        reviews.MapPost("/{grantId:guid}/decision", DecideAsync)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return reviews;
     }
 

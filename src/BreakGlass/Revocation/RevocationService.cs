@@ -25,8 +25,6 @@ internal sealed class RevocationService(
     TimeProvider time,
     ILogger<RevocationService> logger)
 {
-    public const string SystemActor = "breakglass";
-
     /// <summary>Marks the grant as ending early (who, why). Returns false when it had already ended.</summary>
     public async Task<bool> EndEarlyAsync(Guid grantId, string actor, string reason, CancellationToken cancellationToken)
     {
@@ -71,7 +69,7 @@ internal sealed class RevocationService(
             }
             // No check of the clock here: Hangfire may start this job a second before expiresAt, and skipping
             // would leave the session alive until the sweeper's next pass.
-            await MoveToRevokingAsync(connection, transaction, grant, SystemActor, "the grant window ended", early: false);
+            await MoveToRevokingAsync(connection, transaction, grant, SystemActor.Name, "the grant window ended", early: false);
             grant = (await GrantStore.FindAsync(connection, grantId, transaction))!;
             await transaction.CommitAsync(cancellationToken);
         }
@@ -90,9 +88,9 @@ internal sealed class RevocationService(
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (await GrantStore.TryMoveAsync(connection, transaction, grantId, GrantStatus.Revoked, extraSet: "last_revocation_error = NULL"))
+            if (await GrantStore.TryMarkRevokedAsync(connection, transaction, grantId))
             {
-                await audit.AppendAsync(connection, transaction, grantId, AuditEventTypes.GrantRevoked, SystemActor, new Dictionary<string, object?>
+                await audit.AppendAsync(connection, transaction, grantId, RevocationAuditEvents.Revoked, SystemActor.Name, new Dictionary<string, object?>
                 {
                     ["roleArn"] = grant.RoleArn,
                     ["policyName"] = DenyPolicy.PolicyName,
@@ -101,9 +99,9 @@ internal sealed class RevocationService(
                     ["attempts"] = grant.RevocationAttempts + 1,
                 });
                 await tickets.EnqueueCommentAsync(connection, transaction, grantId, TicketOutbox.Keys.Ended,
-                    TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor));
+                    TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor.Name));
                 await evidence.PlanAsync(connection, transaction, grantId);
-                logger.LogInformation("Grant {GrantId} revoked: {Role} sessions tagged with it are denied", grantId, grant.RoleName);
+                RevocationLog.Revoked(logger, grantId, grant.RoleName);
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -113,12 +111,11 @@ internal sealed class RevocationService(
     private async Task<bool> MoveToRevokingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Grant grant, string actor, string reason, bool early)
     {
         var now = time.GetUtcNow();
-        if (!await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.Revoking,
-                new { now, actor, reason }, "ended_at = @now, ended_by = @actor, end_reason = @reason"))
+        if (!await GrantStore.TryEndAsync(connection, transaction, grant.Id, now, actor, reason))
         {
             return false;
         }
-        await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.GrantEnding, actor, new Dictionary<string, object?>
+        await audit.AppendAsync(connection, transaction, grant.Id, RevocationAuditEvents.Ending, actor, new Dictionary<string, object?>
         {
             ["reason"] = reason,
             ["early"] = early,
@@ -166,7 +163,7 @@ internal sealed class RevocationService(
                 .ToList();
             var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
             var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
-            if (policy.RevokeSessionsIssuedBefore is { } before && before > cutoff)
+            if (policy.RevokeSessionsIssuedBefore is { } before && (cutoff is null || before > cutoff))
             {
                 await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
             }
@@ -199,8 +196,8 @@ internal sealed class RevocationService(
         const string reason = "the revoked grant ids no longer fit in IAM's inline policy limit";
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), SystemActor, reason);
-            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleSessionsCutOff, SystemActor, new Dictionary<string, object?>
+            await RoleCutoffs.RaiseAsync(connection, transaction, roleArn, before, time.GetUtcNow(), SystemActor.Name, reason);
+            await audit.AppendAsync(connection, transaction, null, RevocationAuditEvents.RoleSessionsCutOff, SystemActor.Name, new Dictionary<string, object?>
             {
                 ["roleArn"] = roleArn,
                 ["revokeSessionsIssuedBefore"] = before,
@@ -217,16 +214,11 @@ internal sealed class RevocationService(
         var error = $"{failure.GetType().Name}: {failure.Message}";
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var attempts = await connection.ExecuteScalarAsync<int>(
-            """
-            UPDATE grants SET revocation_attempts = revocation_attempts + 1, last_revocation_error = @error
-            WHERE id = @Id RETURNING revocation_attempts
-            """,
-            new { grant.Id, error }, transaction);
+        var attempts = await GrantStore.RecordRevocationFailureAsync(connection, transaction, grant.Id, error);
         if (attempts >= options.CurrentValue.AlertAfterAttempts
             && await GrantStore.TryMoveAsync(connection, transaction, grant.Id, GrantStatus.RevocationFailed))
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, AuditEventTypes.RevocationFailed, SystemActor, new Dictionary<string, object?>
+            await audit.AppendAsync(connection, transaction, grant.Id, RevocationAuditEvents.Failed, SystemActor.Name, new Dictionary<string, object?>
             {
                 ["attempts"] = attempts,
                 ["error"] = error,
@@ -237,13 +229,11 @@ internal sealed class RevocationService(
         await transaction.CommitAsync();
         if (attempts >= options.CurrentValue.AlertAfterAttempts)
         {
-            logger.LogCritical(
-                "ALERT revocation of grant {GrantId} ({Role}, {Requester}) failed {Attempts} times: {Error}. Its session may still be live; retrying.",
-                grant.Id, grant.RoleName, grant.Requester, attempts, error);
+            RevocationLog.KeepsFailing(logger, grant.Id, grant.RoleName, grant.Requester, attempts, error);
         }
         else
         {
-            logger.LogWarning("Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying", grant.Id, attempts, error);
+            RevocationLog.AttemptFailed(logger, grant.Id, attempts, error);
         }
     }
 }

@@ -1,3 +1,4 @@
+using BreakGlass.Grants;
 using BreakGlass.Jobs;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace BreakGlass.Revocation;
 /// The source of truth for revocation: every pass revokes each grant past its window that is not yet revoked,
 /// so a lost, delayed or crashed job costs at most one interval. Runs in every instance; revocation is idempotent.
 /// </summary>
-internal sealed partial class RevocationSweeper(
+internal sealed class RevocationSweeper(
     NpgsqlDataSource database,
     RevocationService revocation,
     IOptionsMonitor<RevocationOptions> options,
@@ -28,10 +29,15 @@ internal sealed partial class RevocationSweeper(
             due = (await connection.QueryAsync<Guid>(
                 """
                 SELECT id FROM grants
-                WHERE (status IN ('Issuing', 'Active') AND expires_at <= @now)
-                   OR status IN ('Revoking', 'RevocationFailed')
+                WHERE (status = ANY(@open) AND expires_at <= @now) OR status = ANY(@unfinished)
                 ORDER BY expires_at
-                """, new { now = Time.GetUtcNow() })).AsList();
+                """,
+                new
+                {
+                    now = Time.GetUtcNow(),
+                    open = GrantStore.OpenStatuses,
+                    unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) },
+                })).AsList();
         }
         foreach (var grantId in due)
         {
@@ -41,12 +47,9 @@ internal sealed partial class RevocationSweeper(
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                LogCouldNotRevokeYet(Logger, grantId, failure.Message);
+                RevocationLog.SweepCouldNotRevokeYet(Logger, grantId, failure.Message);
             }
         }
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
-    private static partial void LogCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
 }

@@ -14,4 +14,7 @@ internal static partial class RoleCutoffLog
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Revoke-all on {RoleArn}: the cut-off {Before:O} is recorded but IAM refused it: {Error}; the next revocation on the role writes it again")]
     public static partial void RevokeAllWriteFailed(ILogger logger, string roleArn, DateTimeOffset before, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grant {GrantId} ended by revoke-all is left to the sweeper: {Error}")]
+    public static partial void RevokeAllLeftToSweeper(ILogger logger, Guid grantId, string error);
 }

@@ -1,6 +1,7 @@
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
+using BreakGlass.Grants;
 using BreakGlass.Policy;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -35,13 +36,14 @@ internal sealed class RoleRevokeAll(
             await RoleCutoffs.RaiseAsync(connection, transaction, role.RoleArn, before, now, actor, reason);
             // Every policy role on this IAM role: the cut-off refuses their sessions whichever name they were requested under.
             var open = await connection.QueryAsync<(Guid Id, string RoleArn)>(
-                "SELECT id, role_arn FROM grants WHERE status IN ('Issuing', 'Active') ORDER BY requested_at", transaction: transaction);
+                "SELECT id, role_arn FROM grants WHERE status = ANY(@open) ORDER BY requested_at",
+                new { open = GrantStore.OpenStatuses }, transaction);
             var canonical = RoleArn.Canonical(role.RoleArn);
             foreach (var grantId in open.Where(grant => RoleArn.Canonical(grant.RoleArn) == canonical).Select(grant => grant.Id))
             {
                 if (await revocation.EndEarlyAsync(connection, transaction, grantId, actor, endReason)) ended.Add(grantId);
             }
-            await audit.AppendAsync(connection, transaction, null, AuditEventTypes.RoleRevokedAll, actor, new Dictionary<string, object?>
+            await audit.AppendAsync(connection, transaction, null, RevocationAuditEvents.RoleRevokedAll, actor, new Dictionary<string, object?>
             {
                 ["role"] = role.Name,
                 ["roleArn"] = role.RoleArn,
@@ -74,7 +76,7 @@ internal sealed class RoleRevokeAll(
             }
             catch (Exception failure) when (failure is not OperationCanceledException and not DomainException)
             {
-                logger.LogWarning("Grant {GrantId} ended by revoke-all is left to the sweeper: {Error}", grantId, failure.Message);
+                RoleCutoffLog.RevokeAllLeftToSweeper(logger, grantId, failure.Message);
             }
         }
         return new RevokeAllOutcome(role.Name, role.RoleArn, before, ended);

@@ -27,7 +27,6 @@ internal sealed partial class TicketActionProcessor(
     TimeProvider time,
     ILogger<TicketActionProcessor> logger)
 {
-    private const string Actor = "breakglass";
 
     /// <summary>
     /// Carries out the grant's due actions until one fails, one is not due yet, or <paramref name="budget"/> runs out
@@ -204,7 +203,7 @@ internal sealed partial class TicketActionProcessor(
             new { known.Status, issueId = issue.Id, issue.Identifier, url = issue.Url.AbsoluteUri, now, action.GrantId }, transaction);
         if (moved == 0) return;
         await audit.AppendAsync(connection, transaction, action.GrantId,
-            known.Status == TicketStatus.Filed ? TicketAuditEvents.Filed : TicketAuditEvents.Linked, Actor,
+            known.Status == TicketStatus.Filed ? TicketAuditEvents.Filed : TicketAuditEvents.Linked, SystemActor.Name,
             new Dictionary<string, object?>
             {
                 ["identifier"] = issue.Identifier,
@@ -226,7 +225,7 @@ internal sealed partial class TicketActionProcessor(
             """,
             new { issueId = Guid.NewGuid().ToString(), error, now, action.GrantId }, transaction);
         await outbox.EnqueueAsync(connection, transaction, action.GrantId, TicketActionKind.FileIssue, TicketOutbox.Keys.Issue, null);
-        await audit.AppendAsync(connection, transaction, action.GrantId, TicketAuditEvents.ReferenceNotFound, Actor,
+        await audit.AppendAsync(connection, transaction, action.GrantId, TicketAuditEvents.ReferenceNotFound, SystemActor.Name,
             new Dictionary<string, object?> { ["reference"] = action.RequestedReference, ["identifier"] = action.Identifier });
         LogReferenceNotFound(action.GrantId, action.Identifier);
     }

@@ -1,6 +1,6 @@
 namespace BreakGlass.Tickets;
 
-/// <summary>Audit event types for ticket state changes (the grant's own events are in <c>AuditEventTypes</c>).</summary>
+/// <summary>Audit event types for ticket state changes (the grant's own events are in <c>GrantAuditEvents</c> and <c>RevocationAuditEvents</c>).</summary>
 internal static class TicketAuditEvents
 {
     public const string Filed = "ticket.filed";

@@ -1,5 +1,7 @@
 using System.Net;
 using BreakGlass.Audit;
+using BreakGlass.Grants;
+using BreakGlass.Revocation;
 using BreakGlass.Tests.Grants;
 using BreakGlass.Tests.Infrastructure;
 using Npgsql;
@@ -45,11 +47,11 @@ public sealed class AuditTableTests(BreakGlassFixture fixture) : IClassFixture<B
 
         Assert.Equal(
             [
-                (AuditEventTypes.GrantRequested, engineer),
-                (AuditEventTypes.GrantIssued, engineer),
-                (AuditEventTypes.CredentialsReissued, engineer),
-                (AuditEventTypes.GrantEnding, engineer),
-                (AuditEventTypes.GrantRevoked, "breakglass"),
+                (GrantAuditEvents.Requested, engineer),
+                (GrantAuditEvents.Issued, engineer),
+                (GrantAuditEvents.CredentialsReissued, engineer),
+                (RevocationAuditEvents.Ending, engineer),
+                (RevocationAuditEvents.Revoked, SystemActor.Name),
             ],
             events);
     }

@@ -115,6 +115,33 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         }
     }
 
+    [Fact]
+    public async Task EveryEndpointDeclaresItsProblemResponsesInTheOpenApiDocument()
+    {
+        using var client = fixture.Client(null);
+        var paths = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+
+        var operations = paths.EnumerateObject()
+            .Where(path => path.Name.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Name: $"{operation.Name.ToUpperInvariant()} {Normalise(path.Name)}", Responses: operation.Value.GetProperty("responses"))))
+            .ToList();
+
+        Assert.NotEmpty(operations);
+        foreach (var (name, responses) in operations)
+        {
+            foreach (var status in new[] { "401", "403", "503" })
+            {
+                Assert.True(responses.TryGetProperty(status, out var response), $"{name} does not declare {status}");
+                Assert.True(response.GetProperty("content").TryGetProperty("application/problem+json", out _), $"{name} {status} is not problem+json");
+            }
+        }
+        string[] Declared(string operation) =>
+            operations.Single(candidate => candidate.Name == operation).Responses.EnumerateObject().Select(response => response.Name).ToArray();
+        Assert.Superset(new HashSet<string> { "400", "409", "422", "429", "502" }, Declared("POST /api/grants").ToHashSet());
+        Assert.Contains("404", Declared("GET /api/grants/{}"));
+        Assert.Contains("409", Declared("POST /api/reviews/{}/decision"));
+    }
+
     // Route parameter names differ between groups ({id}, {grantId}); the shape is what clients depend on.
     private static string Normalise(string template) =>
         System.Text.RegularExpressions.Regex.Replace(template.TrimEnd('/'), "\\{[^}]+\\}", "{}");

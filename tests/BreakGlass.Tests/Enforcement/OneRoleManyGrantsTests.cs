@@ -60,8 +60,8 @@ public sealed class OneRoleManyGrantsTests(RoleSessionBrokerFixture fixture) : I
         foreach (var grant in grants)
         {
             var read = await reviewer.GetGrantAsync((string)grant["id"]!);
-            Assert.Equal("Revoked", (string?)read["status"]);
-            Assert.Contains("credentials leaked in a screen share", (string?)read["endReason"]);
+            Assert.Equal("Revoked", read.Status);
+            Assert.Contains("credentials leaked in a screen share", read.EndReason);
         }
         var document = await FrontIam().GetRolePolicyAsync(RoleArn.RoleName(fixture.RoleArnOf(role)), DenyPolicy.PolicyName);
         Assert.Equal(DateTimeOffset.Parse((string)outcome["revokeSessionsIssuedBefore"]!), DenyPolicy.Parse(document!).RevokeSessionsIssuedBefore);
@@ -110,6 +110,55 @@ public sealed class OneRoleManyGrantsTests(RoleSessionBrokerFixture fixture) : I
         await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
         await (await client.RevokeAsync((string)first["id"]!)).ReadObjectAsync(HttpStatusCode.OK);
         await (await client.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task ADenyThatNoLongerFitsBecomesACutOffAndTheGrantStillEnds()
+    {
+        var role = fixture.TakeDedicatedRole();
+        var roleArn = fixture.RoleArnOf(role);
+        using var bob = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser("bob")));
+        var kept = await (await bob.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);
+        using var keptSession = new EngineerSession(fixture.AwsEndpoint, kept["credentials"]!);
+        // 300 grants revoked an hour ago whose credentials are still live: more ids than IAM's limit holds.
+        await using (var database = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString))
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection,
+                """
+                WITH filler AS (SELECT gen_random_uuid() AS id FROM generate_series(1, 300))
+                , inserted AS (
+                    INSERT INTO grants (id, status, requester, role_name, role_arn, reason, requested_at, expires_at, credentials_expire_at, ended_at, ended_by, end_reason)
+                    SELECT id, 'Revoked', 'filler@example.com', @role, @roleArn, 'filling the deny', now() - interval '2 hours', now() - interval '1 hour',
+                           now() + interval '30 minutes', now() - interval '1 hour', 'breakglass', 'the grant window ended'
+                    FROM filler RETURNING id)
+                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at) SELECT @roleArn, id, now() + interval '30 minutes' FROM inserted
+                """, new { role, roleArn });
+        }
+        using var alice = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser("alice")));
+        var ended = await (await alice.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);
+        using var endedSession = new EngineerSession(fixture.AwsEndpoint, ended["credentials"]!);
+
+        var revoked = await (await alice.RevokeAsync((string)ended["id"]!)).ReadObjectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("Revoked", (string?)revoked["status"]);
+        Assert.False(await endedSession.IsHonouredAsync());
+        var deny = DenyPolicy.Parse((await FrontIam().GetRolePolicyAsync(RoleArn.RoleName(roleArn), DenyPolicy.PolicyName))!);
+        Assert.NotNull(deny.RevokeSessionsIssuedBefore);
+        Assert.Equal([Guid.Parse((string)ended["id"]!)], deny.GrantIds);
+        // The cut-off also refuses the role's other live session; its engineer gets fresh credentials, which work.
+        Assert.False(await keptSession.IsHonouredAsync());
+        var fresh = await (await bob.PostAsync($"/api/grants/{(string)kept["id"]!}/credentials", null)).ReadObjectAsync(HttpStatusCode.OK);
+        using var freshSession = new EngineerSession(fixture.AwsEndpoint, fresh["credentials"]!);
+        Assert.True(await freshSession.IsHonouredAsync());
+        await using (var database = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString))
+        await using (var connection = await database.OpenConnectionAsync())
+        {
+            Assert.Equal(1, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection,
+                "SELECT count(*) FROM audit_events WHERE event_type = 'role.sessions_cut_off' AND data::jsonb->>'roleArn' = @roleArn", new { roleArn }));
+            Assert.Equal(1, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection,
+                "SELECT count(*) FROM role_denies WHERE role_arn = @roleArn", new { roleArn }));
+        }
     }
 
     private IamClient FrontIam() =>

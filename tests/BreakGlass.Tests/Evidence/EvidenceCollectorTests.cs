@@ -7,6 +7,7 @@ using BreakGlass.Aws.CloudTrail;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Evidence;
 using BreakGlass.Evidence.S3Logs;
+using BreakGlass.Revocation;
 using BreakGlass.Storage;
 using BreakGlass.Tests.CloudTrail;
 using BreakGlass.Tests.Infrastructure;
@@ -187,9 +188,9 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         // Revocation failed until now: the session could act until then.
         await using (var connection = await services.Database.OpenConnectionAsync())
         {
-            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, AuditEventTypes.RevocationFailed, "breakglass",
+            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, RevocationAuditEvents.Failed, SystemActor.Name,
                 new Dictionary<string, object?> { ["attempts"] = 3 });
-            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, AuditEventTypes.GrantRevoked, "breakglass",
+            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, RevocationAuditEvents.Revoked, SystemActor.Name,
                 new Dictionary<string, object?> { ["attempts"] = 4 });
         }
         var revokedAt = DateTimeOffset.UtcNow;

@@ -35,7 +35,7 @@ public sealed class BreakingGlassTests(BreakGlassFixture fixture) : IClassFixtur
         using var client = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser()));
         var created = await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
 
-        var read = await client.GetGrantAsync((string)created["id"]!);
+        var read = await (await client.GetAsync($"/api/grants/{created["id"]}")).ReadObjectAsync(HttpStatusCode.OK);
 
         Assert.Null(read["credentials"]);
         Assert.DoesNotContain((string)created["credentials"]!["secretAccessKey"]!, read.ToJsonString());
@@ -69,14 +69,14 @@ public sealed class BreakingGlassTests(BreakGlassFixture fixture) : IClassFixtur
         using var session = new EngineerSession(fixture.Moto, created["credentials"]!);
         Assert.True(await session.IsHonouredAsync());
 
-        var refusedAt = await session.WaitUntilRefusedAsync(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20));
+        var refusedAt = await session.WaitUntilRefusedAsync(expiresAt - DateTimeOffset.UtcNow + Eventually.Patience);
 
+        // Not before the window ends (the job may start up to a second early); how soon after is a benchmark (RevocationLag).
         Assert.NotNull(refusedAt);
-        // The scheduled job fires within about a second of expiry (it may start up to a second early).
-        Assert.InRange((refusedAt.Value - expiresAt).TotalSeconds, -2, 10);
-        var revoked = await client.WaitForStatusAsync((string)created["id"]!, "Revoked", TimeSpan.FromSeconds(10));
-        Assert.Equal("Revoked", (string?)revoked["status"]);
-        Assert.Equal("breakglass", (string?)revoked["endedBy"]);
+        Assert.True(refusedAt.Value - expiresAt >= TimeSpan.FromSeconds(-2), $"refused at {refusedAt:O}, before the window ended at {expiresAt:O}");
+        var revoked = await client.WaitForStatusAsync((string)created["id"]!, "Revoked", Eventually.Patience);
+        Assert.Equal("Revoked", revoked.Status);
+        Assert.Equal("breakglass", revoked.EndedBy);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class BreakingGlassTests(BreakGlassFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.NotFound, (await colleague.RevokeAsync(id)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await colleague.GetAsync($"/api/grants/{id}")).StatusCode);
-        Assert.Equal("Active", (string?)(await owner.GetGrantAsync(id))["status"]);
+        Assert.Equal("Active", (await owner.GetGrantAsync(id)).Status);
 
         var ended = await (await reviewer.RevokeAsync(id, "reviewer ended it")).ReadObjectAsync(HttpStatusCode.OK);
         Assert.Equal("Revoked", (string?)ended["status"]);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using BreakGlass.LocalAws;
+using Npgsql;
 
 namespace BreakGlass.Tests.Infrastructure;
 
@@ -71,7 +72,8 @@ public class BreakGlassFixture : IAsyncLifetime
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__BreakGlass"] = ConnectionString,
+            // A loaded CI box can take longer than Npgsql's 15 s default to open a connection.
+            ["ConnectionStrings__BreakGlass"] = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 60 }.ConnectionString,
             ["Auth__SigningKeysFile"] = Idp.JwksFile,
             ["Auth__Issuer"] = TestIdentityProvider.Issuer,
             ["Auth__Audience"] = TestIdentityProvider.Audience,
@@ -134,7 +136,7 @@ public class BreakGlassFixture : IAsyncLifetime
 
     internal HttpClient Client(string? token, BreakGlassProcess? instance = null)
     {
-        var client = new HttpClient { BaseAddress = (instance ?? Service).BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = (instance ?? Service).BaseAddress, Timeout = Eventually.Patience };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -1,3 +1,4 @@
+using BreakGlass.Tests.Infrastructure;
 using BreakGlass.Tickets.Linear;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -194,12 +195,14 @@ public sealed class LinearClientTests : IAsyncLifetime
     public async Task ATransientFailureIsRetriedTwiceQuicklyThenReported()
     {
         await _linear.GoDownAsync(LinearOutage.ServiceUnavailable);
-        var started = TimeProvider.System.GetTimestamp();
+        var time = new RecordingTimeProvider();
 
-        await Assert.ThrowsAsync<LinearException>(() => Client().FindIssueAsync("OPS-1", CancellationToken.None));
+        await Assert.ThrowsAsync<LinearException>(() => Client(time: time).FindIssueAsync("OPS-1", CancellationToken.None));
 
         Assert.Equal(3, _linear.RequestCount);
-        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(3));
+        // Quickly: the two waits it chose are sub-second (200 ms, exponential, jittered), not a backoff meant for the sweeper.
+        Assert.Equal(2, time.Timers.Count);
+        Assert.All(time.Timers, wait => Assert.InRange(wait, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
@@ -218,7 +221,7 @@ public sealed class LinearClientTests : IAsyncLifetime
     [Fact]
     public async Task ASlowAnswerTimesOutAsTransient()
     {
-        _linear.Delay = TimeSpan.FromSeconds(5);
+        _linear.HoldAnswers();
 
         var error = await Assert.ThrowsAsync<LinearException>(() =>
             Client(timeout: TimeSpan.FromMilliseconds(200)).FindIssueAsync("OPS-1", CancellationToken.None));
@@ -229,11 +232,14 @@ public sealed class LinearClientTests : IAsyncLifetime
     [Fact]
     public async Task TheCallersCancellationIsNotMistakenForATimeout()
     {
-        _linear.Delay = TimeSpan.FromSeconds(5);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        _linear.HoldAnswers();
+        using var cancellation = new CancellationTokenSource();
+        var finding = Client().FindIssueAsync("OPS-1", cancellation.Token);
+        Assert.True(await Eventually.TrueAsync(() => _linear.HeldCount == 1, Eventually.Patience));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client().FindIssueAsync("OPS-1", cancellation.Token));
+        await cancellation.CancelAsync();
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => finding);
         Assert.Equal(1, _linear.RequestCount);
     }
 
@@ -296,10 +302,11 @@ public sealed class LinearClientTests : IAsyncLifetime
         Labels = labels ?? [],
     };
 
-    private LinearClient Client(string? apiKey = null, TimeSpan? timeout = null)
+    private LinearClient Client(string? apiKey = null, TimeSpan? timeout = null, TimeProvider? time = null)
     {
-        var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+        // A healthy answer takes milliseconds; a loaded CI box can take seconds, and only the timeout tests want a short one.
+        var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromMinutes(2) };
         _httpClients.Add(http);
-        return new LinearClient(http, Options.Create(Settings(apiKey)), TimeProvider.System, NullLogger<LinearClient>.Instance);
+        return new LinearClient(http, Options.Create(Settings(apiKey)), time ?? TimeProvider.System, NullLogger<LinearClient>.Instance);
     }
 }

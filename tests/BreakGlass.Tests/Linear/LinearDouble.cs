@@ -39,7 +39,7 @@ public enum LinearRateLimitAnswer
 /// Linear's GraphQL API on a real loopback socket. Every request is authenticated against
 /// <see cref="ApiKey"/>, parsed, and validated with its variables against Linear's published schema;
 /// the operations BreakGlass uses are then executed against an in-memory workspace.
-/// Switches make it slow, down, rate-limited, or drop the answer after a mutation committed.
+/// Switches make it hold its answers, go down, rate-limit, or drop the answer after a mutation committed.
 /// </summary>
 internal sealed class LinearDouble : IAsyncDisposable
 {
@@ -49,10 +49,11 @@ internal sealed class LinearDouble : IAsyncDisposable
     private readonly List<string> _operations = [];
     private WebApplication? _app;
     private LinearOutage? _outage;
-    private TimeSpan _delay;
+    private TaskCompletionSource? _held;
     private RateLimitWindow? _rateLimit;
     private int _dropAfterCommit;
     private int _requestCount;
+    private int _heldCount;
     private int _rateLimitedCount;
 
     private LinearDouble(string apiKey)
@@ -89,18 +90,34 @@ internal sealed class LinearDouble : IAsyncDisposable
         }
     }
 
-    /// <summary>Waited before each answer (the request's own cancellation still ends the wait).</summary>
-    public TimeSpan Delay
+    /// <summary>Requests that arrived while answers were held and are still waiting (their caller has not given up).</summary>
+    public int HeldCount => Volatile.Read(ref _heldCount);
+
+    /// <summary>From now on no request is answered until <see cref="ReleaseAnswers"/> (a caller giving up still ends its wait).</summary>
+    public void HoldAnswers()
+    {
+        lock (_gate)
+            _held ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Answers every held request, and those that come later, as usual.</summary>
+    public void ReleaseAnswers()
+    {
+        TaskCompletionSource? held;
+        lock (_gate)
+        {
+            held = _held;
+            _held = null;
+        }
+        held?.TrySetResult();
+    }
+
+    private Task? Held
     {
         get
         {
             lock (_gate)
-                return _delay;
-        }
-        set
-        {
-            lock (_gate)
-                _delay = value;
+                return _held?.Task;
         }
     }
 
@@ -193,15 +210,20 @@ internal sealed class LinearDouble : IAsyncDisposable
                 context.Abort();
                 return;
         }
-        if (Delay is var delay && delay > TimeSpan.Zero)
+        if (Held is { } held)
         {
+            Interlocked.Increment(ref _heldCount);
             try
             {
-                await Task.Delay(delay, context.RequestAborted);
+                await held.WaitAsync(context.RequestAborted);
             }
             catch (OperationCanceledException)
             {
                 return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _heldCount);
             }
         }
         if (context.Request.Headers.Authorization != ApiKey)

@@ -19,6 +19,8 @@ public sealed class LinearRegistrationTests
             ["Linear:ApiKey"] = linear.ApiKey,
             ["Linear:TeamId"] = team.Id,
             ["Linear:Labels:0"] = "break-glass",
+            // The double answers in milliseconds; a loaded CI box can need more than the 10 s default.
+            ["Linear:RequestTimeout"] = "00:02:00",
         });
 
         var target = await services.GetRequiredService<LinearTargetResolver>().ResolveAsync(CancellationToken.None);

@@ -83,6 +83,8 @@ public sealed class LinearStartupCheckTests : IAsyncLifetime
             ["Linear:ApiUrl"] = _linear.Endpoint.ToString(),
             ["Linear:ApiKey"] = apiKey ?? _linear.ApiKey,
             ["Linear:TeamId"] = teamId ?? _team.Id,
+            // The double answers in milliseconds; a loaded CI box can need more than the 10 s default.
+            ["Linear:RequestTimeout"] = "00:02:00",
         };
         foreach (var (label, index) in (labels ?? []).Select((label, index) => (label, index)))
             settings[$"Linear:Labels:{index}"] = label;

@@ -28,8 +28,8 @@ internal static class ClosedGrants
                 ("PolicyDocument", RecordedSession.AllowAll));
         }
         await (await client.RevokeAsync(id, "payments recovered")).ReadObjectAsync(HttpStatusCode.OK);
-        var evidence = await reviewer.WaitForEvidenceAsync(id, "complete", TimeSpan.FromSeconds(60));
-        await reviewer.WaitForStatusAsync(id, "AwaitingReview", TimeSpan.FromSeconds(10));
+        var evidence = await reviewer.WaitForEvidenceAsync(id, "complete", Eventually.Patience);
+        await reviewer.WaitForStatusAsync(id, "AwaitingReview", Eventually.Patience);
         return new ClosedGrant(id, requester, evidence);
     }
 }

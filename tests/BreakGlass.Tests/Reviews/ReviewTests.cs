@@ -40,7 +40,7 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         Assert.Equal(TestIdentityProvider.SubjectOf("cto@example.com"), (string?)decided["reviewer"]);
         Assert.Equal(sha, (string?)decided["evidenceSha256"]);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("Approved", (string?)(await reviewer.GetGrantAsync(grant.Id))["status"]);
+        Assert.Equal("Approved", (await reviewer.GetGrantAsync(grant.Id)).Status);
         var done = JsonNode.Parse(await reviewer.GetStringAsync("/api/reviews?status=done&limit=500"))!.AsArray();
         Assert.Contains(done, entry => (string?)entry!["grant"]!["id"] == grant.Id && (string?)entry["decision"]!["decision"] == "approved");
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
@@ -60,7 +60,7 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("AwaitingReview", (string?)(await self.GetGrantAsync(grant.Id))["status"]);
+        Assert.Equal("AwaitingReview", (await self.GetGrantAsync(grant.Id)).Status);
     }
 
     [Fact]
@@ -141,9 +141,9 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         jobs.Enqueue<ReviewReminderJob>(job => job.RunAsync());
         jobs.Enqueue<ReviewReminderJob>(job => job.RunAsync());
 
-        Assert.True(await Eventually.TrueAsync(() => !fixture.WebhookBodies.IsEmpty, TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => !fixture.WebhookBodies.IsEmpty, Eventually.Patience));
         Assert.Contains(fixture.WebhookBodies, body => body.Contains(grant.Id, StringComparison.Ordinal));
-        Assert.True(await Eventually.TrueAsync(() => fixture.Log.Any(line => line.Contains("Reviews waiting:", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => fixture.Log.Any(line => line.Contains("Reviews waiting:", StringComparison.Ordinal)), Eventually.Patience));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND dedupe_key LIKE 'review-overdue:%'", ("id", Guid.Parse(grant.Id))));
     }

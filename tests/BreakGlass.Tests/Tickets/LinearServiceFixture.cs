@@ -1,3 +1,4 @@
+using System.Globalization;
 using BreakGlass.Tests.Infrastructure;
 using BreakGlass.Tests.Linear;
 
@@ -17,6 +18,12 @@ public abstract class LinearServiceFixture : IAsyncLifetime
     /// <summary>The key the service sends; a fixture may give it a wrong one.</summary>
     private protected virtual string ServiceApiKey(LinearDouble linear) => linear.ApiKey;
 
+    /// <summary>
+    /// How long a grant request waits for Linear. Tests that assert what a request finished inline get the most the
+    /// service allows: a healthy answer takes milliseconds, so only a defect (not a loaded CI box) runs it out.
+    /// </summary>
+    private protected virtual int RequestBudgetMilliseconds => 30_000;
+
     public async Task InitializeAsync()
     {
         Linear = await LinearDouble.StartAsync();
@@ -27,6 +34,9 @@ public abstract class LinearServiceFixture : IAsyncLifetime
         Service.Overrides["Linear__ApiKey"] = ServiceApiKey(Linear);
         Service.Overrides["Linear__TeamId"] = Team.Id;
         Service.Overrides["Linear__Labels__0"] = LabelName;
+        Service.Overrides["Linear__RequestBudgetMilliseconds"] = RequestBudgetMilliseconds.ToString(CultureInfo.InvariantCulture);
+        // Background calls wait for a held or slow double as long as the service allows, instead of 10 s.
+        Service.Overrides["Linear__RequestTimeout"] = "00:02:00";
         Service.Overrides["Tickets__SweepIntervalSeconds"] = "1";
         Service.Overrides["BreakGlass__PublicUrl"] = PublicUrl;
         await Service.InitializeAsync();
@@ -47,6 +57,12 @@ public abstract class LinearServiceFixture : IAsyncLifetime
 }
 
 public sealed class LinearFixture : LinearServiceFixture;
+
+/// <summary>The service's default request budget (2 s): for tests where Linear fails or holds and the background finishes the ticket.</summary>
+public sealed class LinearOutageFixture : LinearServiceFixture
+{
+    private protected override int RequestBudgetMilliseconds => 2000;
+}
 
 /// <summary>The service holds a key Linear refuses.</summary>
 public sealed class WrongKeyLinearFixture : LinearServiceFixture

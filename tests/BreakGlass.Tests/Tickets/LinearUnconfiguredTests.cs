@@ -18,11 +18,11 @@ public sealed class LinearUnconfiguredTests(BreakGlassFixture fixture) : IClassF
         var grant = await (await client.BreakGlassAsync(role, ticket: ticket)).ReadObjectAsync(HttpStatusCode.Created);
 
         Assert.NotNull(grant["credentials"]);
-        var view = (await client.GetGrantAsync((string)grant["id"]!))["ticket"]!;
-        Assert.Equal("pending", (string?)view["status"]);
-        Assert.Equal(identifier, (string?)view["identifier"]);
-        Assert.Null((string?)view["url"]);
-        Assert.StartsWith("Linear is not configured", (string?)view["lastError"]);
+        var view = (await client.GetGrantAsync((string)grant["id"]!)).Ticket;
+        Assert.Equal("pending", view.Status);
+        Assert.Equal(identifier, view.Identifier);
+        Assert.Null(view.Url);
+        Assert.StartsWith("Linear is not configured", view.LastError);
         // Nothing is lost: the actions wait for a configured restart.
         Assert.Equal(3L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND status = 'pending'", ("id", Guid.Parse((string)grant["id"]!))));

@@ -6,10 +6,8 @@ using Npgsql;
 
 namespace BreakGlass.Tests.Tickets;
 
-public sealed class TicketCrashTests(LinearFixture fixture) : IClassFixture<LinearFixture>
+public sealed class TicketCrashTests(LinearOutageFixture fixture) : IClassFixture<LinearOutageFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
-
     [Fact]
     public async Task AKillBetweenLinearCreatingTheIssueAndBreakGlassRecordingItStillEndsWithOneIssue()
     {
@@ -31,7 +29,7 @@ public sealed class TicketCrashTests(LinearFixture fixture) : IClassFixture<Line
             await using (var lockTickets = new NpgsqlCommand("LOCK TABLE tickets IN SHARE MODE", blocker, hold))
                 await lockTickets.ExecuteNonQueryAsync();
             await fixture.Linear.ComeBackAsync();
-            Assert.True(await Eventually.TrueAsync(() => fixture.IssuesFiledFor(id).Count == 1, Patience), "the backfill reached Linear");
+            Assert.True(await Eventually.TrueAsync(() => fixture.IssuesFiledFor(id).Count == 1, Eventually.Patience), "the backfill reached Linear");
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             Assert.Equal("pending", await Database.ScalarAsync<string>(fixture.Service.ConnectionString,
                 "SELECT status FROM tickets WHERE grant_id = @id", ("id", Guid.Parse(id))));
@@ -42,12 +40,12 @@ public sealed class TicketCrashTests(LinearFixture fixture) : IClassFixture<Line
         var restarted = await fixture.Service.StartInstanceAsync();
         using var afterRestart = fixture.Service.Client(token, restarted);
 
-        var ticket = await afterRestart.WaitForTicketAsync(id, "filed", Patience);
+        var ticket = await afterRestart.WaitForTicketAsync(id, "filed", Eventually.Patience);
 
-        Assert.Equal("filed", (string?)ticket["status"]);
+        Assert.Equal("filed", ticket.Status);
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
-        Assert.Equal(issue.Identifier, (string?)ticket["identifier"]);
-        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Patience));
+        Assert.Equal(issue.Identifier, ticket.Identifier);
+        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count == 1, Eventually.Patience));
         Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == issue.Id);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'ticket.filed'", ("id", Guid.Parse(id))));

@@ -7,8 +7,6 @@ namespace BreakGlass.Tests.Tickets;
 
 public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<LinearFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task WithoutATicketAnUrgentIssueIsFiledInTheTeamWithTheLabelAndTheWholeStory()
     {
@@ -36,7 +34,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Contains("(90 min)", issue.Description);
         Assert.Contains($"({LinearServiceFixture.PublicUrl}/api/grants/{id})", issue.Description);
         // The request's budget covers filing; the link back may follow a moment later from the outbox.
-        Assert.True(await Eventually.TrueAsync(() => fixture.Linear.Attachments.Any(attachment => attachment.Issue.Id == issue.Id), TimeSpan.FromSeconds(30)));
+        Assert.True(await Eventually.TrueAsync(() => fixture.Linear.Attachments.Any(attachment => attachment.Issue.Id == issue.Id), Eventually.Patience));
         var link = Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == issue.Id);
         Assert.Equal($"{LinearServiceFixture.PublicUrl}/api/grants/{id}", link.Url);
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
@@ -66,7 +64,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         // Linking is confirmed within the request's budget; the link back and the comment may follow from the outbox.
         Assert.True(await Eventually.TrueAsync(
             () => fixture.Linear.Attachments.Any(attachment => attachment.Issue.Id == existing.Id) && fixture.CommentsOn(existing.Id).Count > 0,
-            TimeSpan.FromSeconds(30)));
+            Eventually.Patience));
         var link = Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == existing.Id);
         Assert.Equal($"{LinearServiceFixture.PublicUrl}/api/grants/{id}", link.Url);
         var comment = Assert.Single(fixture.CommentsOn(existing.Id));
@@ -119,7 +117,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         await (await client.RevokeAsync(id, "rollback finished, handing back")).ReadObjectAsync(HttpStatusCode.OK);
         var issue = Assert.Single(fixture.IssuesFiledFor(id));
 
-        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count >= 3, Patience));
+        Assert.True(await Eventually.TrueAsync(() => fixture.CommentsOn(issue.Id).Count >= 3, Eventually.Patience));
         // Several sweeps later nothing has been posted twice.
         await Task.Delay(TimeSpan.FromSeconds(3));
 
@@ -146,7 +144,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
 
         var ended = await Eventually.TrueAsync(
             () => fixture.CommentsOn(issue.Id).Any(comment => comment.Body.StartsWith("**Access ended**", StringComparison.Ordinal)),
-            expiresAt - DateTimeOffset.UtcNow + Patience);
+            expiresAt - DateTimeOffset.UtcNow + Eventually.Patience);
 
         Assert.True(ended);
         Assert.Single(fixture.CommentsOn(issue.Id), comment => comment.Body.StartsWith("**Access ended**", StringComparison.Ordinal));

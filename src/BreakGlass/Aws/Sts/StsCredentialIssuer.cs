@@ -35,14 +35,13 @@ internal sealed class StsCredentialIssuer(IAmazonSecurityTokenService sts, ILogg
         }
         catch (AmazonServiceException exception)
         {
-            logger.LogWarning("STS refused AssumeRole for grant {GrantId} on {RoleArn}: {ErrorCode} {Message}",
-                grant.Id, grant.RoleArn, exception.ErrorCode, exception.Message);
+            AwsLog.StsRefused(logger, grant.Id, grant.RoleArn, exception.ErrorCode, exception.Message);
             throw new UpstreamException($"AWS STS refused to issue credentials for {grant.RoleArn}: {exception.ErrorCode}: {exception.Message}");
         }
         catch (Exception exception) when (exception is AmazonClientException or HttpRequestException or IOException
                                           || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning("Could not reach STS for grant {GrantId}: {Error}", grant.Id, exception.Message);
+            AwsLog.StsUnreachable(logger, grant.Id, exception.Message);
             throw new UpstreamException($"AWS STS could not be reached: {exception.Message}");
         }
     }
