@@ -93,7 +93,7 @@ public sealed class RequestValidationTests(BreakGlassFixture fixture) : IClassFi
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("NUL", (string?)problem["detail"]);
-        Assert.Equal("Active", (string?)(await client.GetGrantAsync(id))["status"]);
+        Assert.Equal("Active", (await client.GetGrantAsync(id)).Status);
         Assert.Equal(eventsBefore, await AuditEventCountAsync(id));
     }
 

@@ -79,7 +79,7 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         var response = await DecideAsync(disguised, grant.Id, "approved", "looks fine to me", (string)grant.Evidence["sha256"]!);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("AwaitingReview", (string?)(await disguised.GetGrantAsync(grant.Id))["status"]);
+        Assert.Equal("AwaitingReview", (await disguised.GetGrantAsync(grant.Id)).Status);
     }
 
     [Fact]
