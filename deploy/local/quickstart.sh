@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for tool in dotnet moto_server aws pg_config curl; do
+for tool in dotnet moto_server aws pg_config curl openssl; do
   command -v "$tool" >/dev/null || { echo "missing '$tool': see README.md (Requirements)"; exit 1; }
 done
 pg_bin=$(pg_config --bindir)
@@ -36,17 +36,34 @@ say "building"
 dotnet build "$root/BreakGlass.sln" -c Release -nologo -v quiet >/dev/null
 bin() { echo "$root/src/$1/bin/Release/net10.0/$1.dll"; }
 
-say "PostgreSQL on 127.0.0.1:$pg_port"
+say "PostgreSQL on 127.0.0.1:$pg_port (password logins only)"
+# Three logins, as in production: the superuser (setup only), the migrations role that owns the schema, and the
+# service role with data access only (docs/configuration.md). Passwords are generated once, kept in .local/.
+if [ -d "$state/pg" ] && [ ! -f "$state/postgres.env" ]; then
+  echo "$state/pg was made by an older quick start (no passwords): delete .local/ and run again"; exit 1
+fi
+if [ ! -f "$state/postgres.env" ]; then
+  ( umask 077; printf 'pg_superuser_password=%s\nowner_password=%s\nservice_password=%s\n' \
+      "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" >"$state/postgres.env" )
+fi
+. "$state/postgres.env"
 if [ ! -d "$state/pg" ]; then
   mkdir -p "$state/pg"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$state/pg"
-  as_pg "$pg_bin/initdb" -D "$state/pg" -U postgres --auth=trust --encoding=UTF8 >/dev/null
+  ( umask 077; echo "$pg_superuser_password" >"$state/pg-superuser.pw" )
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$state/pg" "$state/pg-superuser.pw"; fi
+  as_pg "$pg_bin/initdb" -D "$state/pg" -U postgres --auth=scram-sha-256 --pwfile="$state/pg-superuser.pw" --encoding=UTF8 >/dev/null
+  rm -f "$state/pg-superuser.pw"
 fi
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$state/logs"
 as_pg "$pg_bin/pg_ctl" -D "$state/pg" -w -l "$state/logs/postgres.log" \
   -o "-p $pg_port -k $state/pg -c listen_addresses=127.0.0.1" start >/dev/null
-"$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='breakglass'" | grep -q 1 \
-  || "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres breakglass
+as_superuser() { PGPASSWORD="$pg_superuser_password" "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -tAq "$@"; }
+for login in "breakglass_owner:$owner_password" "breakglass_service:$service_password"; do
+  as_superuser -c "SELECT 1 FROM pg_roles WHERE rolname='${login%%:*}'" | grep -q 1 \
+    || as_superuser -c "CREATE ROLE ${login%%:*} LOGIN PASSWORD '${login#*:}'"
+done
+as_superuser -c "SELECT 1 FROM pg_database WHERE datname='breakglass'" | grep -q 1 \
+  || as_superuser -c "CREATE DATABASE breakglass OWNER breakglass_owner"
 
 say "AWS emulator (moto) on 127.0.0.1:$moto_port, with a CloudTrail-recording front on 127.0.0.1:$aws_port"
 moto_server -H 127.0.0.1 -p "$moto_port" >"$state/logs/moto.log" 2>&1 & pids+=($!)
@@ -97,7 +114,9 @@ mint carol@example.com cto carol
 mint dave@example.com auditors dave
 
 say "BreakGlass on http://127.0.0.1:$port"
-export ConnectionStrings__BreakGlass="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=breakglass"
+# The service logs in with data access only; the migrations (run on start here) log in as the schema's owner.
+export ConnectionStrings__BreakGlass="Host=127.0.0.1;Port=$pg_port;Database=breakglass;Username=breakglass_service;Password=$service_password"
+export ConnectionStrings__BreakGlassMigrations="Host=127.0.0.1;Port=$pg_port;Database=breakglass;Username=breakglass_owner;Password=$owner_password"
 export Auth__SigningKeysFile="$idp/jwks.json" Auth__Issuer="$issuer" Auth__Audience="$audience"
 export Auth__Groups__Requester__0=oncall Auth__Groups__Reviewer__0=cto Auth__Groups__Auditor__0=auditors
 export Roles__0__Name=prod-admin Roles__0__RoleArn="${role_arns[0]}" Roles__0__AllowedGroups__0=oncall Roles__0__MaxDurationMinutes=240

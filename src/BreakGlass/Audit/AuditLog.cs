@@ -17,8 +17,7 @@ internal sealed class AuditLog(TimeProvider time)
         IReadOnlyDictionary<string, object?> data)
     {
         await AdvisoryLocks.AuditChain.TakeForTransactionAsync(connection, transaction);
-        var last = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
-            "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1", transaction: transaction);
+        var last = await HeadAsync(connection, transaction);
         var sequence = (last?.Sequence ?? 0) + 1;
         var previousHash = last?.Hash ?? AuditHash.Genesis;
         var occurredAt = AuditHash.ToStoredPrecision(time.GetUtcNow());
@@ -32,6 +31,14 @@ internal sealed class AuditLog(TimeProvider time)
             new { sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash },
             transaction);
         return new AuditEvent(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash);
+    }
+
+    /// <returns>The newest event's sequence and hash; null while the chain is empty.</returns>
+    public static async Task<ChainHead?> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction = null)
+    {
+        var head = await connection.QuerySingleOrDefaultAsync<(long Sequence, string Hash)?>(
+            "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1", transaction: transaction);
+        return head is { } found ? new ChainHead(found.Sequence, found.Hash) : null;
     }
 
     /// <summary>When the grant last had one of <paramref name="eventTypes"/>; null if never.</summary>

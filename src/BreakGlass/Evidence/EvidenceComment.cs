@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BreakGlass.Audit;
 
 namespace BreakGlass.Evidence;
 
@@ -15,7 +16,8 @@ internal static class EvidenceComment
     /// <summary>Past this many, the items of a list are counted rather than listed: the full list is in the review view.</summary>
     public const int MaxListedItems = 25;
 
-    public static string Render(EvidenceReport report)
+    /// <param name="head">The audit chain's head as this comment commits (the evidence.complete event itself): kept in the ticket, outside the database.</param>
+    public static string Render(EvidenceReport report, ChainHead head)
     {
         var summary = report.Summary;
         var critical = summary.BySeverity.GetValueOrDefault(EvidenceSeverity.Critical);
@@ -36,6 +38,7 @@ internal static class EvidenceComment
         text.AppendLine(CultureInfo.InvariantCulture, $"| Failed calls | {summary.Errors} ({summary.AccessDenied} access denied) |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Passes | first {When(report.FirstPassAt)}, final {When(report.FinalPassAt)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| Evidence SHA-256 | `{report.Sha256}` |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Audit chain head | event {head.Sequence}, hash `{head.Hash}` |");
         List(text, "**Lasting access created** (users, keys, trust, policies, public exposure: check each is removed or intended)",
             summary.PersistenceItems);
         List(text, "**Critical actions**", summary.CriticalItems);

@@ -53,9 +53,10 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
         var change = report.Completeness != before.Completeness
             ? (report.Completeness == EvidenceCompleteness.Complete ? EvidenceAuditEvents.Complete : EvidenceAuditEvents.Partial)
             : report.Sha256 != before.Sha256 ? EvidenceAuditEvents.Updated : null;
+        AuditEvent? appended = null;
         if (change is not null)
         {
-            await audit.AppendAsync(connection, transaction, grant.Id, change, SystemActor.Name, new Dictionary<string, object?>
+            appended = await audit.AppendAsync(connection, transaction, grant.Id, change, SystemActor.Name, new Dictionary<string, object?>
             {
                 ["sha256"] = report.Sha256,
                 ["completeness"] = report.Completeness,
@@ -68,7 +69,8 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
         }
         if (change == EvidenceAuditEvents.Complete)
         {
-            await tickets.EnqueueCommentAsync(connection, transaction, grant.Id, EvidenceComment.DedupeKey, EvidenceComment.Render(report));
+            await tickets.EnqueueCommentAsync(connection, transaction, grant.Id, EvidenceComment.DedupeKey,
+                EvidenceComment.Render(report, ChainHead.Of(appended!)));
         }
         await transaction.CommitAsync(cancellationToken);
         return report;

@@ -29,7 +29,8 @@ internal static class JobsSetup
     public static PostgreSqlStorageOptions StorageOptions() => new()
     {
         SchemaName = "hangfire",
-        PrepareSchemaIfNecessary = true,
+        // The owner installs and upgrades the schema (Storage/DatabaseMigrator.cs): the service role may not create it.
+        PrepareSchemaIfNecessary = false,
         EnableTransactionScopeEnlistment = true,
         // Wakes idle workers in every instance within milliseconds of a new job.
         EnableLongPolling = true,

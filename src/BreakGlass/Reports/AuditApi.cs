@@ -63,9 +63,21 @@ internal static class AuditApi
     private static async Task<FileContentHttpResult> ExportAsync(Guid id, GrantChains chains, CancellationToken cancellationToken)
     {
         var (chain, report) = await chains.LoadAsync(id, cancellationToken);
-        return TypedResults.File(EvidencePack.Build(chain, report), "application/zip", $"breakglass-{id}.zip");
+        var head = await chains.HeadAsync(cancellationToken);
+        return TypedResults.File(EvidencePack.Build(chain, report, head), "application/zip", $"breakglass-{id}.zip");
     }
 
-    private static async Task<Ok<ChainVerification>> VerifyAsync(AuditChainVerifier verifier, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await verifier.VerifyAsync(cancellationToken));
+    /// <param name="sequence">With <paramref name="hash"/>: a chain head kept earlier, checked against the chain as it is now.</param>
+    private static async Task<Ok<ChainVerification>> VerifyAsync(
+        AuditChainVerifier verifier, CancellationToken cancellationToken, long? sequence = null, string? hash = null)
+    {
+        if ((sequence is null) != (hash is null)) throw new InvalidRequestException("Give both 'sequence' and 'hash' of the chain head you kept, or neither.");
+        if (sequence is < 1) throw new InvalidRequestException("'sequence' starts at 1.");
+        if (hash is not null && (hash.Length != 64 || !hash.All(char.IsAsciiHexDigit)))
+        {
+            throw new InvalidRequestException("'hash' must be the 64 hex digits of the kept head's hash.");
+        }
+        var kept = sequence is { } keptSequence ? new ChainHead(keptSequence, hash!.ToLowerInvariant()) : null;
+        return TypedResults.Ok(await verifier.VerifyAsync(kept, cancellationToken));
+    }
 }

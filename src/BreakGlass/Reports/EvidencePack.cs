@@ -2,21 +2,25 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BreakGlass.Audit;
 using BreakGlass.Evidence;
 
 namespace BreakGlass.Reports;
 
 /// <summary>
 /// A grant's evidence pack: the full chain, its audit events, the raw CloudTrail events, a CSV timeline, a
-/// human-readable report, and a MANIFEST.sha256 that <c>sha256sum -c</c> verifies.
+/// human-readable report, the audit chain's head at the moment of export, and a MANIFEST.sha256 that
+/// <c>sha256sum -c</c> verifies.
 /// </summary>
 internal static class EvidencePack
 {
     public const string ManifestName = "MANIFEST.sha256";
+    public const string ChainHeadName = "chain-head.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static byte[] Build(GrantChain chain, EvidenceReport report)
+    /// <param name="head">The audit chain's newest event when the pack was made: the auditor keeps it to detect later deletions.</param>
+    public static byte[] Build(GrantChain chain, EvidenceReport report, ChainHead head)
     {
         var files = new List<(string Name, byte[] Content)>
         {
@@ -26,6 +30,7 @@ internal static class EvidencePack
                 .Select(e => e.Raw.GetRawText() + "\n")))),
             ("timeline.csv", Utf8(Timeline(chain, report))),
             ("report.html", Utf8(EvidencePackReport.Render(chain, report))),
+            (ChainHeadName, Utf8(JsonSerializer.Serialize(head, Json))),
         };
         var manifest = string.Concat(files.Select(file => $"{Convert.ToHexStringLower(SHA256.HashData(file.Content))}  {file.Name}\n"));
         files.Add((ManifestName, Utf8(manifest)));
@@ -33,7 +38,7 @@ internal static class EvidencePack
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            // Fixed entry times: the same evidence always gives the same pack.
+            // Fixed entry times: the same evidence and chain head always give the same pack.
             var stamp = chain.Grant.RequestedAt;
             foreach (var (name, content) in files)
             {

@@ -54,4 +54,11 @@ internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, E
             events);
         return (chain, report);
     }
+
+    /// <summary>The chain head now: read after the grant's chain, so it is never older than the grant's last event.</summary>
+    public async Task<ChainHead> HeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await AuditLog.HeadAsync(connection) ?? throw new InvalidOperationException("the audit chain is empty, yet a grant exists");
+    }
 }

@@ -68,14 +68,14 @@ internal sealed class ReviewDecisions(
             new { grantId, decision, reviewer, decidedAt, notes, sha256 = report.Sha256 }, transaction);
         var moved = await GrantStore.TryMoveAsync(connection, transaction, grantId, decision == "approved" ? GrantStatus.Approved : GrantStatus.Flagged);
         if (!moved) throw new ConflictException($"Grant {grantId} changed while it was being reviewed; reload and try again.");
-        await audit.AppendAsync(connection, transaction, grantId, DecidedEvent, reviewer, new Dictionary<string, object?>
+        var decided = await audit.AppendAsync(connection, transaction, grantId, DecidedEvent, reviewer, new Dictionary<string, object?>
         {
             ["decision"] = decision,
             ["notes"] = notes,
             ["evidenceSha256"] = report.Sha256,
             ["evidenceCompleteness"] = report.Completeness,
         });
-        await tickets.EnqueueCommentAsync(connection, transaction, grantId, "review-decision", CommentFor(reviewer, decision, decidedAt, notes, report));
+        await tickets.EnqueueCommentAsync(connection, transaction, grantId, "review-decision", CommentFor(reviewer, decision, decidedAt, notes, report, ChainHead.Of(decided)));
         await transaction.CommitAsync(cancellationToken);
         return new ReviewView(decision, reviewer, decidedAt, notes, report.Sha256);
     }
@@ -85,7 +85,8 @@ internal sealed class ReviewDecisions(
         || (grant.Status == GrantStatus.CollectingEvidence && report.FinalPassDueAt is { } due
             && due.AddMinutes(options.CurrentValue.FinalPassGraceMinutes) <= time.GetUtcNow());
 
-    private static string CommentFor(string reviewer, string decision, DateTimeOffset decidedAt, string? notes, EvidenceReport report) =>
+    /// <param name="head">The decision's own audit event: the chain head as the grant closes, kept in the ticket, outside the database.</param>
+    private static string CommentFor(string reviewer, string decision, DateTimeOffset decidedAt, string? notes, EvidenceReport report, ChainHead head) =>
         string.Create(CultureInfo.InvariantCulture,
             $"""
              **Post-incident review: {(decision == "approved" ? "approved ✅" : "flagged ⚠️")}**
@@ -93,6 +94,7 @@ internal sealed class ReviewDecisions(
              - Reviewer: {TicketMarkdown.Inline(reviewer)}
              - Decided: {decidedAt:yyyy-MM-dd HH:mm} UTC
              - Evidence reviewed: {report.Completeness}, {report.Summary.TotalEvents} CloudTrail events, sha256 `{report.Sha256}`
+             - Audit chain head: event {head.Sequence}, hash `{head.Hash}`
              {(notes is null ? "" : $"\n{TicketMarkdown.Quote(notes)}\n")}
              """);
 }

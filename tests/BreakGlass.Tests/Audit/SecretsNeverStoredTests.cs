@@ -27,9 +27,9 @@ public sealed class SecretsNeverStoredTests(BreakGlassFixture fixture) : IClassF
             await (await client.RevokeAsync((string)created["id"]!)).ReadObjectAsync(HttpStatusCode.OK);
         }
 
-        var server = await PostgresServer.GetAsync();
-        var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database!;
-        var dump = await ChildProcess.RunAsync("pg_dump", ["-h", "127.0.0.1", "-p", server.Port.ToString(), "-U", "postgres", "--data-only", database]);
+        var owner = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString);
+        var dump = await ChildProcess.RunAsync("pg_dump", ["-h", owner.Host!, "-p", owner.Port.ToString(), "-U", owner.Username!, "--data-only", owner.Database!],
+            new Dictionary<string, string> { ["PGPASSWORD"] = owner.Password! });
         var logs = string.Join('\n', fixture.Log);
 
         // The scan must be able to see what it looks for: the public AccessKeyIds are stored (CloudTrail needs them).

@@ -55,7 +55,7 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         EvidenceCollectionTests.AssertMostSevereFirstThenByTime(report.Events);
         Assert.Equal(report.Sha256, EvidenceHash.Of(report));
         Assert.Equal("CollectingEvidence", await RevokedGrants.StatusAsync(services, grantId));
-        Assert.Equal(["evidence.partial"], await RevokedGrants.EvidenceAuditTypesAsync(services.Database.ConnectionString, grantId));
+        Assert.Equal(["evidence.partial"], await RevokedGrants.EvidenceAuditTypesAsync(services.ConnectionString, grantId));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
 
         await services.Collector.RerunAsync(grantId, EvidencePass.Final, CancellationToken.None);
         Assert.Equal(complete.Sha256, (await ReportAsync(services, grantId)).Sha256);
-        Assert.Equal(["evidence.partial", "evidence.complete"], await RevokedGrants.EvidenceAuditTypesAsync(services.Database.ConnectionString, grantId));
+        Assert.Equal(["evidence.partial", "evidence.complete"], await RevokedGrants.EvidenceAuditTypesAsync(services.ConnectionString, grantId));
 
         // Found after the reviewer's copy was complete: a new hash, recorded in the audit chain.
         await LocalAws.SeedAsync([Event(key, endedAt.AddSeconds(-1), "iam-create-access-key")]);
@@ -94,7 +94,7 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         var updated = await ReportAsync(services, grantId);
         Assert.Equal((EvidenceCompleteness.Complete, 26, complete.FinalPassAt), (updated.Completeness, updated.Summary.TotalEvents, updated.FinalPassAt));
         Assert.NotEqual(complete.Sha256, updated.Sha256);
-        Assert.Equal(["evidence.partial", "evidence.complete", "evidence.updated"], await RevokedGrants.EvidenceAuditTypesAsync(services.Database.ConnectionString, grantId));
+        Assert.Equal(["evidence.partial", "evidence.complete", "evidence.updated"], await RevokedGrants.EvidenceAuditTypesAsync(services.ConnectionString, grantId));
     }
 
     [Fact]

@@ -1,10 +1,13 @@
 using System.Text.Json;
+using BreakGlass.Audit;
 using BreakGlass.Evidence;
 
 namespace BreakGlass.Tests.Evidence;
 
 public sealed class EvidenceCommentTests
 {
+    private static readonly ChainHead Head = new(4711, new string('c', 64));
+
     [Fact]
     public void TheCommentGivesTheCountsTheHashAndEachCriticalAction()
     {
@@ -13,13 +16,14 @@ public sealed class EvidenceCommentTests
             Event("2025-03-14T09:20:00Z", "ec2.amazonaws.com", "DescribeInstances", "info", ["Reads without changing anything"], errorCode: "Client.UnauthorizedOperation", accessDenied: true),
             Event("2025-03-14T09:21:00Z", "ec2.amazonaws.com", "TerminateInstances", "high", ["Deletes or terminates a resource"]));
 
-        var markdown = EvidenceComment.Render(report);
+        var markdown = EvidenceComment.Render(report, Head);
 
         Assert.StartsWith("**Evidence collected** (complete): 3 CloudTrail events by this session, **1 critical**, **0 creating lasting access**.", markdown, StringComparison.Ordinal);
         Assert.Contains("| By severity | critical 1, high 1, info 1 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| By service | `ec2.amazonaws.com` 2, `iam.amazonaws.com` 1 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Failed calls | 1 (1 access denied) |", markdown, StringComparison.Ordinal);
         Assert.Contains($"| Evidence SHA-256 | `{report.Sha256}` |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| Audit chain head | event 4711, hash `{Head.Hash}` |", markdown, StringComparison.Ordinal);
         Assert.Contains("- `2025-03-14T09:23:31Z iam.amazonaws.com AttachRolePolicy (Changes IAM users, keys, roles or policies)`", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("TerminateInstances", markdown, StringComparison.Ordinal);
     }
@@ -30,7 +34,7 @@ public sealed class EvidenceCommentTests
         var markdown = EvidenceComment.Render(Report(
             Event("2025-03-14T09:23:31Z", "iam.amazonaws.com", "CreateAccessKey", "critical", ["Changes IAM users, keys, roles or policies"], persistence: true),
             Event("2025-03-14T09:22:00Z", "iam.amazonaws.com", "CreateUser", "critical", ["Changes IAM users, keys, roles or policies"], persistence: true),
-            Event("2025-03-14T09:24:00Z", "kms.amazonaws.com", "DisableKey", "critical", ["Disables a KMS key"])));
+            Event("2025-03-14T09:24:00Z", "kms.amazonaws.com", "DisableKey", "critical", ["Disables a KMS key"])), Head);
 
         Assert.Contains("**3 critical**, **2 creating lasting access**", markdown, StringComparison.Ordinal);
         var lasting = markdown.IndexOf("**Lasting access created**", StringComparison.Ordinal);
@@ -45,7 +49,7 @@ public sealed class EvidenceCommentTests
     [Fact]
     public void EvidenceWithoutLastingAccessHasNoSuchSection()
     {
-        var markdown = EvidenceComment.Render(Report(Event("2025-03-14T09:20:00Z", "kms.amazonaws.com", "DisableKey", "critical", ["Disables"])));
+        var markdown = EvidenceComment.Render(Report(Event("2025-03-14T09:20:00Z", "kms.amazonaws.com", "DisableKey", "critical", ["Disables"])), Head);
 
         Assert.DoesNotContain("Lasting access created", markdown, StringComparison.Ordinal);
     }
@@ -57,7 +61,7 @@ public sealed class EvidenceCommentTests
             .Select(index => Event($"2025-03-14T09:{index:D2}:00Z", "kms.amazonaws.com", $"DisableKey{index}", "critical", ["Disables a KMS key"]))
             .ToArray();
 
-        var markdown = EvidenceComment.Render(Report(events));
+        var markdown = EvidenceComment.Render(Report(events), Head);
 
         Assert.Equal(EvidenceComment.MaxListedItems, markdown.Split('\n').Count(line => line.StartsWith("- `", StringComparison.Ordinal)));
         Assert.Contains("- … and 7 more in the review view", markdown, StringComparison.Ordinal);
@@ -67,7 +71,7 @@ public sealed class EvidenceCommentTests
     public void TextFromCloudTrailCannotBreakOutOfItsCodeSpan()
     {
         var markdown = EvidenceComment.Render(Report(
-            Event("2025-03-14T09:23:31Z", "iam.amazonaws.com", "PutRolePolicy` [click](https://evil.example)\n# heading", "critical", ["x"])));
+            Event("2025-03-14T09:23:31Z", "iam.amazonaws.com", "PutRolePolicy` [click](https://evil.example)\n# heading", "critical", ["x"])), Head);
 
         var item = markdown.Split('\n').Single(line => line.StartsWith("- `", StringComparison.Ordinal));
         Assert.Equal(2, item.Count(character => character == '`'));
@@ -77,7 +81,7 @@ public sealed class EvidenceCommentTests
     [Fact]
     public void EvidenceWithoutCriticalActionsHasNoCriticalSection()
     {
-        var markdown = EvidenceComment.Render(Report(Event("2025-03-14T09:20:00Z", "s3.amazonaws.com", "ListBuckets", "info", ["Reads"])));
+        var markdown = EvidenceComment.Render(Report(Event("2025-03-14T09:20:00Z", "s3.amazonaws.com", "ListBuckets", "info", ["Reads"])), Head);
 
         Assert.Contains("**0 critical**", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("Critical actions", markdown, StringComparison.Ordinal);

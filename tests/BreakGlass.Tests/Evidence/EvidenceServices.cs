@@ -5,6 +5,7 @@ using BreakGlass.Aws;
 using BreakGlass.Evidence;
 using BreakGlass.Jobs;
 using BreakGlass.Storage;
+using BreakGlass.Tests.Infrastructure;
 using BreakGlass.Tickets;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -24,7 +25,14 @@ internal sealed class EvidenceServices : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private EvidenceServices(ServiceProvider provider) => _provider = provider;
+    private EvidenceServices(ServiceProvider provider, string connectionString)
+    {
+        _provider = provider;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>The service role's login, password included (a data source's <c>ConnectionString</c> drops it).</summary>
+    public string ConnectionString { get; }
 
     public NpgsqlDataSource Database => _provider.GetRequiredService<NpgsqlDataSource>();
     public EvidenceCollector Collector => _provider.GetRequiredService<EvidenceCollector>();
@@ -32,6 +40,7 @@ internal sealed class EvidenceServices : IAsyncDisposable
     public EvidencePlanner Planner => _provider.GetRequiredService<EvidencePlanner>();
     public EvidenceSweeper Sweeper => _provider.GetRequiredService<EvidenceSweeper>();
 
+    /// <param name="connectionString">The database as its owner: the services log in as the service role, the migrations as the owner.</param>
     /// <param name="awsEndpoint">The LocalAws front (LookupEvents) and moto behind it (S3).</param>
     /// <param name="settings">Evidence settings, keys relative to the <c>Evidence</c> section (e.g. <c>S3:Bucket</c>).</param>
     public static async Task<EvidenceServices> StartAsync(
@@ -45,17 +54,19 @@ internal sealed class EvidenceServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        var serviceConnectionString = (await PostgresServer.GetAsync()).ServiceConnectionString(connectionString);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(serviceConnectionString));
         services.AddSingleton(new AwsEnvironment(new BasicAWSCredentials("testing", "testing"), RegionEndpoint.USEast1, awsEndpoint));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<TicketOutbox>();
-        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton(provider => new DatabaseMigrator(
+            provider.GetRequiredService<NpgsqlDataSource>(), connectionString, provider.GetRequiredService<ILogger<DatabaseMigrator>>()));
         services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(
             new PostgreSqlStorage(new HangfireConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()), JobsSetup.StorageOptions())));
         services.AddEvidence(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         if (migrate) await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-        return new EvidenceServices(provider);
+        return new EvidenceServices(provider, serviceConnectionString);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

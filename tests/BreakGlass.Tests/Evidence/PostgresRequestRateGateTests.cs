@@ -15,8 +15,10 @@ public sealed class PostgresRequestRateGateTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("rategate");
-        await new DatabaseMigrator(Instance(), NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        var postgres = await PostgresServer.GetAsync();
+        var ownerConnectionString = await postgres.CreateDatabaseAsync("rategate");
+        _connectionString = postgres.ServiceConnectionString(ownerConnectionString);
+        await new DatabaseMigrator(Instance(), ownerConnectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
     }
 
     [Fact]

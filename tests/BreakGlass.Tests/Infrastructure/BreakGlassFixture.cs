@@ -36,7 +36,10 @@ public class BreakGlassFixture : IAsyncLifetime
     internal LocalAwsHost? Front { get; private set; }
     /// <summary>Where AWS calls go: the front when there is one, else moto itself.</summary>
     internal Uri AwsEndpoint => Front?.BaseUrl ?? Moto.Endpoint;
+    /// <summary>The database as its owner (the migrations role): for tests that inspect or tamper with it.</summary>
     internal string ConnectionString { get; private set; } = "";
+    /// <summary>The same database as the service logs in to: data access only.</summary>
+    internal string ServiceConnectionString { get; private set; } = "";
     /// <summary>The newest instance: after a crash test restarts the service, the restarted one.</summary>
     internal BreakGlassProcess Service => _instances[^1];
 
@@ -57,7 +60,9 @@ public class BreakGlassFixture : IAsyncLifetime
             [$"prod-admin-{suffix}", $"prod-billing-{suffix}", .. Enumerable.Range(0, DedicatedRoleCount).Select(index => $"dedicated-{index}-{suffix}")]);
         await Moto.EnforceAuthenticationAsync();
         if (LocalAwsFront is { } frontOptions) Front = await LocalAwsApp.StartAsync(0, Moto.Endpoint, frontOptions);
-        ConnectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var postgres = await PostgresServer.GetAsync();
+        ConnectionString = await postgres.CreateDatabaseAsync();
+        ServiceConnectionString = postgres.ServiceConnectionString(ConnectionString);
         await BeforeServiceStartsAsync();
         await StartInstanceAsync();
     }
@@ -72,8 +77,8 @@ public class BreakGlassFixture : IAsyncLifetime
     {
         var environment = new Dictionary<string, string>
         {
-            // A loaded CI box can take longer than Npgsql's 15 s default to open a connection.
-            ["ConnectionStrings__BreakGlass"] = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 60 }.ConnectionString,
+            ["ConnectionStrings__BreakGlass"] = ServiceConnectionString,
+            ["ConnectionStrings__BreakGlassMigrations"] = ConnectionString,
             ["Auth__SigningKeysFile"] = Idp.JwksFile,
             ["Auth__Issuer"] = TestIdentityProvider.Issuer,
             ["Auth__Audience"] = TestIdentityProvider.Audience,

@@ -18,6 +18,20 @@ public sealed class TestInfrastructureTests(MotoServer moto) : IClassFixture<Mot
     }
 
     [Fact]
+    public async Task TheClusterRefusesALoginWithoutItsPassword()
+    {
+        var server = await PostgresServer.GetAsync();
+        var withoutPassword = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync()) { Password = null };
+        var wrongPassword = new NpgsqlConnectionStringBuilder(withoutPassword.ConnectionString) { Password = "not-the-password" };
+
+        await using var anonymous = new NpgsqlConnection(withoutPassword.ConnectionString);
+        await Assert.ThrowsAsync<NpgsqlException>(() => anonymous.OpenAsync());
+        await using var guessing = new NpgsqlConnection(wrongPassword.ConnectionString);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => guessing.OpenAsync());
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
+    }
+
+    [Fact]
     public async Task MotoAnswersOnItsOwnPort()
     {
         using var http = new HttpClient();

@@ -18,10 +18,10 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
         var directory = Unzip(pack);
 
         Assert.Equal(
-            ["MANIFEST.sha256", "audit-events.json", "cloudtrail-events.jsonl", "grant.json", "report.html", "timeline.csv"],
+            ["MANIFEST.sha256", "audit-events.json", "chain-head.json", "cloudtrail-events.jsonl", "grant.json", "report.html", "timeline.csv"],
             Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var verified = await ChildProcess.RunAsync("bash", ["-c", $"cd '{directory}' && sha256sum -c MANIFEST.sha256"]);
-        Assert.Equal(5, verified.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.EndsWith(": OK", StringComparison.Ordinal)));
+        Assert.Equal(6, verified.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.EndsWith(": OK", StringComparison.Ordinal)));
 
         await File.AppendAllTextAsync(Path.Combine(directory, "timeline.csv"), "2026-01-01T00:00:00Z,forged,mallory,nothing,,,\r\n");
         var tampered = await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -57,14 +57,28 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
     }
 
     [Fact]
-    public async Task ExportingTwiceGivesTheSameBytes()
+    public async Task ExportingTwiceGivesTheSameEvidenceBytesAndEachPackCarriesAChainHeadTheAuditorCanCheck()
     {
         var (grant, auditor) = await ReviewedGrantAsync();
 
-        var first = await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export");
-        var second = await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export");
+        var first = Entries(await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export"));
+        var second = Entries(await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export"));
 
-        Assert.Equal(first, second);
+        // The evidence is the same bytes; only the chain head may have moved on, if anything was audited in between.
+        Assert.Equal(first.Keys.Order(StringComparer.Ordinal), second.Keys.Order(StringComparer.Ordinal));
+        foreach (var name in first.Keys.Where(name => name is not ("chain-head.json" or "MANIFEST.sha256")))
+        {
+            Assert.Equal(first[name], second[name]);
+        }
+        var lastOfGrant = JsonNode.Parse(first["audit-events.json"])!.AsArray().Max(e => (long)e!["sequence"]!);
+        foreach (var pack in new[] { first, second })
+        {
+            var head = JsonNode.Parse(pack["chain-head.json"])!;
+            Assert.True((long)head["sequence"]! >= lastOfGrant, "the head is read after the grant's own events");
+            var check = JsonNode.Parse(await auditor.GetStringAsync($"/api/audit/verify?sequence={(long)head["sequence"]!}&hash={(string)head["hash"]!}"))!;
+            Assert.True((bool)check["ok"]!);
+            Assert.Equal("matches", (string?)check["anchor"]!["status"]);
+        }
     }
 
     [Fact]
@@ -94,6 +108,16 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
         await (await reviewer.PostAsJsonAsync($"/api/reviews/{grant.Id}/decision",
             new { decision = "approved", notes = "As described.", evidenceSha256 = (string)grant.Evidence["sha256"]! })).ReadObjectAsync(HttpStatusCode.OK);
         return (grant, fixture.Client(fixture.Idp.Auditor(TestIdentityProvider.NewUser("auditor"))));
+    }
+
+    private static Dictionary<string, string> Entries(byte[] pack)
+    {
+        using var zip = new ZipArchive(new MemoryStream(pack), ZipArchiveMode.Read);
+        return zip.Entries.ToDictionary(entry => entry.FullName, entry =>
+        {
+            using var reader = new StreamReader(entry.Open());
+            return reader.ReadToEnd();
+        });
     }
 
     private static string Unzip(byte[] pack)

@@ -47,6 +47,12 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'review.decided' AND actor = @cto", ("id", Guid.Parse(grant.Id)), ("cto", TestIdentityProvider.SubjectOf("cto@example.com"))));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND dedupe_key = 'review-decision'", ("id", Guid.Parse(grant.Id))));
+        // The closing comment anchors the audit chain outside the database: the head as the decision committed.
+        var anchor = await Database.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT 'event ' || sequence || ', hash `' || hash || '`' FROM audit_events WHERE grant_id = @id AND event_type = 'review.decided'",
+            ("id", Guid.Parse(grant.Id)));
+        Assert.Contains($"Audit chain head: {anchor}", await Database.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT body FROM ticket_actions WHERE grant_id = @id AND dedupe_key = 'review-decision'", ("id", Guid.Parse(grant.Id))), StringComparison.Ordinal);
     }
 
     [Fact]
