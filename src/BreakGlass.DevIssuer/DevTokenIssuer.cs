@@ -16,12 +16,19 @@ public sealed class DevTokenIssuer
 
     private readonly JsonWebKey _signingKey;
 
-    private DevTokenIssuer(JsonWebKey signingKey) => _signingKey = signingKey;
+    private DevTokenIssuer(JsonWebKey signingKey, string directory)
+    {
+        _signingKey = signingKey;
+        Directory = directory;
+    }
+
+    /// <summary>Where the key pair lives (<see cref="PublicKeysFileName"/> is what BreakGlass trusts).</summary>
+    public string Directory { get; }
 
     /// <summary>Creates a key pair in <paramref name="directory"/> (the private key readable by the owner only).</summary>
     public static DevTokenIssuer Create(string directory)
     {
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         using var rsa = RSA.Create(2048);
         var privateKey = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(includePrivateParameters: true)));
         privateKey.Kid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -32,13 +39,31 @@ public sealed class DevTokenIssuer
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var publicKey = new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = privateKey.Kid, n = privateKey.N, e = privateKey.E } } };
         File.WriteAllText(Path.Combine(directory, PublicKeysFileName), JsonSerializer.Serialize(publicKey));
-        return new DevTokenIssuer(privateKey);
+        return new DevTokenIssuer(privateKey, directory);
     }
 
     public static DevTokenIssuer Load(string directory) =>
-        new(new JsonWebKey(File.ReadAllText(Path.Combine(directory, PrivateKeyFileName))));
+        new(new JsonWebKey(File.ReadAllText(Path.Combine(directory, PrivateKeyFileName))), directory);
 
+    /// <summary>
+    /// A token for <paramref name="email"/> (verified), with the stable subject <see cref="SubjectFor"/>: like a real
+    /// IdP, the identity BreakGlass keys on is an id the user cannot edit, not their address. An empty email gives a
+    /// token that identifies nobody.
+    /// </summary>
     public string Mint(string issuer, string audience, string email, IEnumerable<string> groups, TimeSpan lifetime, DateTime? now = null)
+    {
+        var claims = new Dictionary<string, object> { ["groups"] = groups.ToArray() };
+        if (email.Length > 0)
+        {
+            claims["sub"] = SubjectFor(email);
+            claims["email"] = email;
+            claims["email_verified"] = true;
+        }
+        return Mint(issuer, audience, claims, lifetime, now);
+    }
+
+    /// <summary>A token carrying exactly <paramref name="claims"/> (besides iss, aud and the times).</summary>
+    public string Mint(string issuer, string audience, IDictionary<string, object> claims, TimeSpan lifetime, DateTime? now = null)
     {
         var issuedAt = now ?? DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -48,13 +73,12 @@ public sealed class DevTokenIssuer
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = issuedAt + lifetime,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = email,
-                ["email"] = email,
-                ["groups"] = groups.ToArray(),
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(_signingKey, SecurityAlgorithms.RsaSha256),
         });
     }
+
+    /// <summary>The development IdP's subject for an email: stable across tokens and runs, and not the email itself.</summary>
+    public static string SubjectFor(string email) =>
+        "dev-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())))[..20];
 }

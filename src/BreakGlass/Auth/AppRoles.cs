@@ -7,9 +7,18 @@ internal static class AppRoles
     public const string Reviewer = "reviewer";
     public const string Auditor = "auditor";
 
-    /// <summary>The claim type BreakGlass adds for its roles, distinct from anything an IdP could send.</summary>
-    public const string ClaimType = "breakglass:role";
+    /// <summary>
+    /// Claims BreakGlass derives itself start with this. A token may carry such claims too: they are removed before
+    /// BreakGlass adds its own, so nothing an IdP (or a forger of claims) sends can grant a role or an identity.
+    /// </summary>
+    public const string DerivedClaimPrefix = "breakglass:";
 
-    /// <summary>The claim type holding the caller's identity (copied from the configured user claim).</summary>
-    public const string UserClaimType = "breakglass:user";
+    /// <summary>The claim type BreakGlass adds for its roles (mapped from the configured group claim only).</summary>
+    public const string ClaimType = DerivedClaimPrefix + "role";
+
+    /// <summary>The claim type holding the caller's stable identity (copied from the configured user claim).</summary>
+    public const string UserClaimType = DerivedClaimPrefix + "user";
+
+    /// <summary>The claim type holding the caller's name for humans (the display-name claim, else the identity).</summary>
+    public const string DisplayNameClaimType = DerivedClaimPrefix + "display-name";
 }

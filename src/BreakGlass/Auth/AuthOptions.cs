@@ -14,8 +14,16 @@ internal sealed class AuthOptions : IValidatableObject
 
     [Required] public string Issuer { get; set; } = "";
     [Required] public string Audience { get; set; } = "";
-    [Required] public string UserClaim { get; set; } = "email";
+    /// <summary>The caller's identity for ownership and separation of duties: a claim the user cannot edit.</summary>
+    [Required] public string UserClaim { get; set; } = "sub";
+
+    /// <summary>How people are shown to people (tickets, responses); never used to decide anything.</summary>
+    [Required] public string DisplayNameClaim { get; set; } = "email";
+
     [Required] public string RoleClaim { get; set; } = "groups";
+
+    /// <summary>An email identifies the caller only once the IdP has verified it (<c>email_verified</c>).</summary>
+    public bool UserClaimIsEmail => string.Equals(UserClaim, "email", StringComparison.OrdinalIgnoreCase);
     public GroupMapping Groups { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -27,6 +35,11 @@ internal sealed class AuthOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(SigningKeysFile))
         {
             if (SigningKeysProblem(SigningKeysFile) is { } problem) yield return new ValidationResult(problem);
+        }
+        foreach (var (key, claim) in new[] { ("UserClaim", UserClaim), ("DisplayNameClaim", DisplayNameClaim), ("RoleClaim", RoleClaim) })
+        {
+            if (claim.StartsWith(AppRoles.DerivedClaimPrefix, StringComparison.OrdinalIgnoreCase))
+                yield return new ValidationResult($"Auth:{key} '{claim}' names a claim BreakGlass derives itself; name the IdP's claim.");
         }
         if (Groups.Requester.Length + Groups.Reviewer.Length + Groups.Auditor.Length == 0)
         {

@@ -18,9 +18,10 @@ internal static class AuthSetup
     public static IServiceCollection AddBreakGlassAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SigningKeysFile>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((bearer, auth) => Configure(bearer, auth.Value));
+            .Configure<IOptions<AuthOptions>, SigningKeysFile>((bearer, auth, keys) => Configure(bearer, auth.Value, keys));
         services.AddAuthorizationBuilder()
             .AddPolicy(AppRoles.Requester, policy => policy.RequireClaim(AppRoles.ClaimType, AppRoles.Requester))
             .AddPolicy(AppRoles.Reviewer, policy => policy.RequireClaim(AppRoles.ClaimType, AppRoles.Reviewer))
@@ -35,7 +36,7 @@ internal static class AuthSetup
     public const string EvidenceReaders = "evidence-readers";
     public const string GrantEnders = "grant-enders";
 
-    private static void Configure(JwtBearerOptions bearer, AuthOptions auth)
+    private static void Configure(JwtBearerOptions bearer, AuthOptions auth, SigningKeysFile keysFile)
     {
         bearer.MapInboundClaims = false;
         bearer.IncludeErrorDetails = false;
@@ -56,7 +57,7 @@ internal static class AuthSetup
         };
         if (!string.IsNullOrWhiteSpace(auth.SigningKeysFile))
         {
-            bearer.TokenValidationParameters.IssuerSigningKeys = new JsonWebKeySet(File.ReadAllText(auth.SigningKeysFile)).GetSigningKeys();
+            bearer.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keysFile.Keys;
         }
         else
         {
@@ -69,13 +70,22 @@ internal static class AuthSetup
     private static Task MapIdentity(TokenValidatedContext context, AuthOptions auth)
     {
         var identity = (ClaimsIdentity)context.Principal!.Identity!;
-        var user = identity.FindFirst(auth.UserClaim)?.Value;
-        if (string.IsNullOrWhiteSpace(user))
+        // Roles and identity are BreakGlass's own conclusions: whatever the token says under those names is dropped.
+        foreach (var forged in identity.Claims.Where(claim => claim.Type.StartsWith(AppRoles.DerivedClaimPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
         {
-            context.Fail($"the token has no '{auth.UserClaim}' claim to identify the caller");
+            identity.RemoveClaim(forged);
+        }
+        if (Refusal(identity, auth) is { } refusal)
+        {
+            context.Fail(refusal);
             return Task.CompletedTask;
         }
-        identity.AddClaim(new Claim(AppRoles.UserClaimType, user.Trim().ToLowerInvariant()));
+        var user = identity.FindFirst(auth.UserClaim)!.Value;
+        // An email is case-insensitive; a subject is an opaque, case-sensitive id and is kept exactly.
+        user = auth.UserClaimIsEmail ? user.Trim().ToLowerInvariant() : user;
+        identity.AddClaim(new Claim(AppRoles.UserClaimType, user));
+        var displayName = identity.FindFirst(auth.DisplayNameClaim)?.Value;
+        identity.AddClaim(new Claim(AppRoles.DisplayNameClaimType, IsUsable(displayName) ? displayName!.Trim() : user));
         var groups = identity.FindAll(auth.RoleClaim).Select(claim => claim.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var (role, mapped) in new[]
                  {
@@ -88,6 +98,26 @@ internal static class AuthSetup
         }
         return Task.CompletedTask;
     }
+
+    private static string? Refusal(ClaimsIdentity identity, AuthOptions auth)
+    {
+        var users = identity.FindAll(auth.UserClaim).ToList();
+        if (users.Count != 1 || !IsUsable(users[0].Value))
+        {
+            return $"the token needs exactly one '{auth.UserClaim}' claim of 1-{MaxIdentityLength} printable characters to identify the caller";
+        }
+        // Anyone can put any address in an IdP profile; only a verified one may stand for a person.
+        if (auth.UserClaimIsEmail && !string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Auth:UserClaim is 'email' and the token's email is not verified (email_verified is not true)";
+        }
+        return null;
+    }
+
+    private const int MaxIdentityLength = 256;
+
+    private static bool IsUsable(string? value) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= MaxIdentityLength && !value.Any(char.IsControl);
 
     private static bool IsLoopback(string authority) =>
         Uri.TryCreate(authority, UriKind.Absolute, out var uri) && uri.IsLoopback;

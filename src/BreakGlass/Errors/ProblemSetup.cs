@@ -27,6 +27,8 @@ internal static partial class ProblemSetup
             var (status, title, detail) = exception switch
             {
                 DomainException domain => (domain.StatusCode, domain.Title, domain.Message),
+                // The JSON reader's own message names the field and position; it echoes no input.
+                BadHttpRequestException { InnerException: System.Text.Json.JsonException json } bad => (bad.StatusCode, "Bad request", $"{bad.Message} {json.Message}"),
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
                 // Storage down: nothing was committed, so nothing was issued; the client may retry with its Idempotency-Key.
                 NpgsqlException or Hangfire.BackgroundJobClientException or System.Transactions.TransactionException =>

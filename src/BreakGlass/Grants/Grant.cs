@@ -1,6 +1,9 @@
 namespace BreakGlass.Grants;
 
-/// <summary>One break-glass exception as stored.</summary>
+/// <summary>
+/// One break-glass exception as stored. <see cref="Requester"/> is the engineer's stable identity (it decides
+/// ownership); <see cref="RequesterName"/> is how people see them and decides nothing.
+/// </summary>
 internal sealed record Grant(
     Guid Id,
     GrantStatus Status,
@@ -16,7 +19,8 @@ internal sealed record Grant(
     string? EndedBy,
     string? EndReason,
     int RevocationAttempts,
-    string? LastRevocationError)
+    string? LastRevocationError,
+    string RequesterName)
 {
     /// <summary>The id as it appears in session names: the random tail of the UUIDv7, not its timestamp head.</summary>
     public string ShortId => Id.ToString("N")[^8..];

@@ -74,7 +74,7 @@ internal sealed class GrantIssuer(
         var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
         var grant = new Grant(
             Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
-            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null);
+            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName());
 
         try
         {
@@ -205,6 +205,7 @@ internal sealed class GrantIssuer(
             }
             await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, new Dictionary<string, object?>
             {
+                ["requesterName"] = grant.RequesterName,
                 ["role"] = grant.RoleName,
                 ["roleArn"] = grant.RoleArn,
                 ["reason"] = grant.Reason,

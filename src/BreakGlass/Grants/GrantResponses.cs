@@ -15,6 +15,7 @@ internal sealed record GrantResponse(
     Guid Id,
     string Status,
     string Requester,
+    string RequesterName,
     string Role,
     string RoleArn,
     string Reason,
@@ -29,7 +30,7 @@ internal sealed record GrantResponse(
     CredentialsResponse? Credentials)
 {
     public static GrantResponse From(Grant grant, IReadOnlyList<string> accessKeyIds, TicketView ticket, IssuedCredentials? credentials = null) =>
-        new(grant.Id, grant.Status.ToString(), grant.Requester, grant.RoleName, grant.RoleArn, grant.Reason,
+        new(grant.Id, grant.Status.ToString(), grant.Requester, grant.RequesterName, grant.RoleName, grant.RoleArn, grant.Reason,
             grant.RequestedAt, grant.ExpiresAt, grant.EndedAt, grant.EndedBy, grant.EndReason, ticket, accessKeyIds,
             grant.LastRevocationError, credentials is null ? null : CredentialsResponse.From(credentials));
 }

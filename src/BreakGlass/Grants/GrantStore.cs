@@ -18,20 +18,21 @@ internal static class GrantStore
         id, status, requester, role_name AS RoleName, role_arn AS RoleArn, reason, ticket_reference AS TicketReference,
         requested_at AS RequestedAt, expires_at AS ExpiresAt, credentials_expire_at AS CredentialsExpireAt,
         ended_at AS EndedAt, ended_by AS EndedBy, end_reason AS EndReason,
-        revocation_attempts AS RevocationAttempts, last_revocation_error AS LastRevocationError
+        revocation_attempts AS RevocationAttempts, last_revocation_error AS LastRevocationError,
+        requester_name AS RequesterName
         """;
 
     public static Task InsertAsync(NpgsqlConnection connection, Grant grant, NpgsqlTransaction? transaction = null) =>
         connection.ExecuteAsync(
             """
-            INSERT INTO grants (id, status, requester, role_name, role_arn, reason, ticket_reference,
+            INSERT INTO grants (id, status, requester, requester_name, role_name, role_arn, reason, ticket_reference,
                                 requested_at, expires_at, credentials_expire_at)
-            VALUES (@Id, @Status, @Requester, @RoleName, @RoleArn, @Reason, @TicketReference,
+            VALUES (@Id, @Status, @Requester, @RequesterName, @RoleName, @RoleArn, @Reason, @TicketReference,
                     @RequestedAt, @ExpiresAt, @CredentialsExpireAt)
             """,
             new
             {
-                grant.Id, Status = grant.Status.ToString(), grant.Requester, grant.RoleName, grant.RoleArn, grant.Reason,
+                grant.Id, Status = grant.Status.ToString(), grant.Requester, grant.RequesterName, grant.RoleName, grant.RoleArn, grant.Reason,
                 grant.TicketReference, grant.RequestedAt, grant.ExpiresAt, grant.CredentialsExpireAt,
             },
             transaction);

@@ -22,15 +22,24 @@ internal static class GrantsApi
         // 403 also when the policy refuses, 422 for a reused Idempotency-Key or a ticket Linear does not know, 502 when STS fails.
         grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity,
-                StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway);
+                StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway).CarriesCredentials();
         grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit)
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway)
+            .CarriesCredentials();
         grants.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.GrantReaders).ProducesProblems(StatusCodes.Status400BadRequest);
         grants.MapGet("/{id:guid}", GetAsync).RequireAuthorization(AuthSetup.GrantReaders).ProducesProblems(StatusCodes.Status404NotFound);
         grants.MapPost("/{id:guid}/revoke", RevokeAsync).RequireAuthorization(AuthSetup.GrantEnders)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return grants;
     }
+
+    // A secret access key must never sit in a browser, proxy or CLI HTTP cache.
+    private static RouteHandlerBuilder CarriesCredentials(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return next(context);
+        });
 
     internal sealed record RoleView(string Name, string RoleArn, int MaxDurationMinutes, bool RequireTicket);
 

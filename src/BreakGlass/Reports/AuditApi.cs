@@ -8,6 +8,9 @@ namespace BreakGlass.Reports;
 
 internal static class AuditApi
 {
+    /// <summary>Far beyond any real register, and small enough that page × pageSize can never overflow.</summary>
+    internal const int MaxPage = 1_000_000;
+
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AppRoles.Auditor).ProducesAuthorisedProblems();
@@ -32,7 +35,7 @@ internal static class AuditApi
         int page = 1,
         int pageSize = 100)
     {
-        if (page < 1) throw new InvalidRequestException("page starts at 1.");
+        if (page is < 1 or > MaxPage) throw new InvalidRequestException($"page must be between 1 and {MaxPage}.");
         if (pageSize is < 1 or > 1000) throw new InvalidRequestException("pageSize must be between 1 and 1000.");
         GrantStatus? parsedStatus = null;
         if (status is not null)

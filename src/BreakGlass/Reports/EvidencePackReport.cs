@@ -21,7 +21,7 @@ internal static class EvidencePackReport
             .Append(".critical{background:#fde2e1}.high{background:#fff4d6}</style></head><body>");
         html.Append("<h1>Break-glass exception ").Append(E(grant.Id.ToString())).Append("</h1>");
         html.Append("<table>");
-        Row(html, "Engineer", grant.Requester);
+        Row(html, "Engineer", $"{grant.RequesterName} ({grant.Requester})");
         Row(html, "Role", $"{grant.Role} ({grant.RoleArn})");
         Row(html, "Reason", grant.Reason);
         Row(html, "Window", $"{Stamp(grant.RequestedAt)} → {Stamp(grant.ExpiresAt)}");

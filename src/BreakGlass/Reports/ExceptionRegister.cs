@@ -19,7 +19,7 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
         """
         WHERE (@From::timestamptz IS NULL OR g.requested_at >= @From)
           AND (@To::timestamptz IS NULL OR g.requested_at < @To)
-          AND (@Requester::text IS NULL OR g.requester = lower(@Requester))
+          AND (@Requester::text IS NULL OR g.requester = @Requester OR lower(g.requester_name) = lower(@Requester))
           AND (@Role::text IS NULL OR lower(g.role_name) = lower(@Role))
           AND (@Status::text IS NULL OR g.status = @Status)
           AND (@Decision::text IS NULL OR (@Decision = 'none' AND r.grant_id IS NULL) OR r.decision = @Decision)

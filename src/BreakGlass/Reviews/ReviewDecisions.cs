@@ -91,10 +91,10 @@ internal sealed class ReviewDecisions(
             $"""
              **Post-incident review: {(decision == "approved" ? "approved ✅" : "flagged ⚠️")}**
 
-             - Reviewer: {reviewer}
+             - Reviewer: {TicketMarkdown.Inline(reviewer)}
              - Decided: {decidedAt:yyyy-MM-dd HH:mm} UTC
              - Evidence reviewed: {report.Completeness}, {report.Summary.TotalEvents} CloudTrail events, sha256 `{report.Sha256}`
              - Audit chain head: event {head.Sequence}, hash `{head.Hash}`
-             {(notes is null ? "" : $"\n> {notes.Replace("\n", "\n> ", StringComparison.Ordinal)}\n")}
+             {(notes is null ? "" : $"\n{TicketMarkdown.Quote(notes)}\n")}
              """);
 }

@@ -1,3 +1,4 @@
+using BreakGlass.Aws.Iam;
 using BreakGlass.Audit;
 using BreakGlass.Grants;
 using BreakGlass.Jobs;
@@ -32,7 +33,7 @@ internal sealed class DenyReconciler(
     {
         var roles = policy.Value.Roles.Select(role => role.RoleArn)
             .Concat(await denies.RolesWithDeniesAsync(cancellationToken))
-            .Distinct(StringComparer.Ordinal)
+            .DistinctBy(RoleArn.Canonical)
             .ToArray();
         var repaired = 0;
         foreach (var roleArn in roles)

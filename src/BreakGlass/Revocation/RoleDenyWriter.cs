@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
+using BreakGlass.Grants;
 using BreakGlass.Storage;
 using Dapper;
 using Npgsql;
@@ -32,8 +33,10 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
     public async Task<DenyOutcome> DenyAsync(string roleArn, Guid? grantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // One role, one key, whatever its spelling (RoleArn.Canonical); IAM is called with the configured spelling.
+        var role = RoleArn.Canonical(roleArn);
         // The policy is read-modify-write per role: concurrent revocations and the reconciler must never lose an id.
-        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, roleArn);
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, role);
         try
         {
             if (grantId is { } id)
@@ -41,12 +44,12 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
                 await connection.ExecuteAsync(
                     """
                     INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                    SELECT role_arn, id, credentials_expire_at FROM grants WHERE id = @id
+                    SELECT @role, id, credentials_expire_at FROM grants WHERE id = @id
                     ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
                     """,
-                    new { id });
+                    new { id, role });
             }
-            var entries = await EntriesAsync(connection, roleArn);
+            var entries = await EntriesAsync(connection, role);
             var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
             var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
             if (policy.RevokeSessionsIssuedBefore is { } before && (cutoff is null || before > cutoff))
@@ -58,13 +61,13 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
             if (pruned.Length > 0)
             {
                 await connection.ExecuteAsync(
-                    "DELETE FROM role_denies WHERE role_arn = @roleArn AND grant_id = ANY(@pruned)", new { roleArn, pruned });
+                    "DELETE FROM role_denies WHERE role_arn = @role AND grant_id = ANY(@pruned)", new { role, pruned });
             }
             return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
         }
         finally
         {
-            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, roleArn);
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, role);
         }
     }
 
@@ -94,20 +97,22 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
     public async Task<DenyRepair?> RepairIfDriftedAsync(string roleArn, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (!await AdvisoryLocks.RoleDenyPolicy.TryTakeAsync(connection, roleArn))
+        var role = RoleArn.Canonical(roleArn);
+        if (!await AdvisoryLocks.RoleDenyPolicy.TryTakeAsync(connection, role))
         {
             return null;
         }
         try
         {
             // Build, not BuildWithinLimit: raising an overflow cut-off is the revocation path's decision, not a repair's.
-            var expected = DenyPolicy.Build(await EntriesAsync(connection, roleArn), time, await RoleCutoffs.FindAsync(connection, roleArn));
+            var expected = DenyPolicy.Build(await EntriesAsync(connection, role), time, await RoleCutoffs.FindAsync(connection, roleArn));
             // A grant whose revocation has not succeeded yet is the revocation path's to write (and alert), not drift.
             var confirmed = (await connection.QueryAsync<Guid>(
                 """
                 SELECT d.grant_id FROM role_denies d JOIN grants g ON g.id = d.grant_id
-                WHERE d.role_arn = @roleArn AND g.last_revocation_error IS NULL AND g.status NOT IN ('Revoking', 'RevocationFailed')
-                """, new { roleArn })).ToHashSet();
+                WHERE d.role_arn = @role AND g.last_revocation_error IS NULL AND g.status <> ALL(@unfinished)
+                """,
+                new { role, unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) } })).ToHashSet();
             var held = await iam.GetRolePolicyAsync(RoleArn.RoleName(roleArn), DenyPolicy.PolicyName, cancellationToken);
             if (DenyDrift.Find(held, expected, confirmed) is not { } drift)
             {
@@ -118,7 +123,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         }
         finally
         {
-            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, roleArn);
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, role);
         }
     }
 
@@ -129,13 +134,13 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         return (await connection.QueryAsync<string>("SELECT DISTINCT role_arn FROM role_denies")).AsList();
     }
 
-    private static async Task<List<DenyPolicyEntry>> EntriesAsync(NpgsqlConnection connection, string roleArn) =>
+    private static async Task<List<DenyPolicyEntry>> EntriesAsync(NpgsqlConnection connection, string canonicalRoleArn) =>
         (await connection.QueryAsync<(Guid GrantId, DateTimeOffset CredentialsExpireAt, DateTimeOffset? EndedAt)>(
             """
             SELECT d.grant_id, d.credentials_expire_at, g.ended_at
             FROM role_denies d JOIN grants g ON g.id = d.grant_id
-            WHERE d.role_arn = @roleArn
-            """, new { roleArn }))
+            WHERE d.role_arn = @canonicalRoleArn
+            """, new { canonicalRoleArn }))
         .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt, row.EndedAt))
         .ToList();
 

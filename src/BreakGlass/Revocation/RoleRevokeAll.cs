@@ -1,4 +1,5 @@
 using BreakGlass.Audit;
+using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using BreakGlass.Grants;
 using BreakGlass.Policy;
@@ -35,10 +36,11 @@ internal sealed class RoleRevokeAll(
         {
             await RoleCutoffs.RaiseAsync(connection, transaction, role.RoleArn, before, now, actor, reason);
             // Every policy role on this IAM role: the cut-off refuses their sessions whichever name they were requested under.
-            var open = await connection.QueryAsync<Guid>(
-                "SELECT id FROM grants WHERE role_arn = @RoleArn AND status = ANY(@open) ORDER BY requested_at",
-                new { role.RoleArn, open = GrantStore.OpenStatuses }, transaction);
-            foreach (var grantId in open)
+            var open = await connection.QueryAsync<(Guid Id, string RoleArn)>(
+                "SELECT id, role_arn FROM grants WHERE status = ANY(@open) ORDER BY requested_at",
+                new { open = GrantStore.OpenStatuses }, transaction);
+            var canonical = RoleArn.Canonical(role.RoleArn);
+            foreach (var grantId in open.Where(grant => RoleArn.Canonical(grant.RoleArn) == canonical).Select(grant => grant.Id))
             {
                 if (await revocation.EndEarlyAsync(connection, transaction, grantId, actor, endReason)) ended.Add(grantId);
             }

@@ -27,8 +27,9 @@ public sealed class AuditTableTests(BreakGlassFixture fixture) : IClassFixture<B
     [Fact]
     public async Task EveryStateChangeOfAGrantIsAnAuditEventWithItsActor()
     {
-        var engineer = TestIdentityProvider.NewUser();
-        using var client = fixture.Client(fixture.Idp.Requester(engineer));
+        var email = TestIdentityProvider.NewUser();
+        var engineer = TestIdentityProvider.SubjectOf(email);
+        using var client = fixture.Client(fixture.Idp.Requester(email));
         var created = await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
         var id = Guid.Parse((string)created["id"]!);
         await (await client.PostAsync($"/api/grants/{id}/credentials", null)).ReadObjectAsync(HttpStatusCode.OK);

@@ -18,8 +18,9 @@ public sealed class ExceptionRegisterTests(BreakGlassFixture fixture) : IClassFi
         for (var index = 0; index < 3; index++)
         {
             ids.Add((string)(await (await requester.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created))["id"]!);
+            // At most two grants per engineer and role are open at once (Policy:MaxOpenGrantsPerRequester).
+            if (index == 0) await (await requester.RevokeAsync(ids[0])).ReadObjectAsync(HttpStatusCode.OK);
         }
-        await (await requester.RevokeAsync(ids[0])).ReadObjectAsync(HttpStatusCode.OK);
 
         var mine = JsonNode.Parse(await auditor.GetStringAsync($"/api/audit/grants?requester={Uri.EscapeDataString(engineer)}"))!;
         var revoked = JsonNode.Parse(await auditor.GetStringAsync($"/api/audit/grants?requester={Uri.EscapeDataString(engineer)}&status=revoked"))!;

@@ -23,7 +23,7 @@ internal static class RevokedGrants
         var expiry = credentialsExpireAt ?? endedAt;
         var grant = new Grant(Guid.CreateVersion7(), GrantStatus.Revoked, $"engineer-{Guid.NewGuid():N}@example.com", "prod-admin", RoleArn,
             "Production database is down, restoring service", null, requestedAt, requestedAt.AddHours(1), expiry,
-            null, null, null, 0, null);
+            null, null, null, 0, null, "engineer");
         await using var connection = await services.Database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await GrantStore.InsertAsync(connection, grant, transaction);

@@ -23,6 +23,8 @@ internal static class Database
         return await command.ExecuteNonQueryAsync();
     }
 
-    public static Task<long> GrantCountAsync(BreakGlassFixture fixture, string requester) =>
-        ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM grants WHERE requester = @requester", ("requester", requester));
+    /// <summary>Grants of the engineer whose token carries <paramref name="email"/> (stored under its subject).</summary>
+    public static Task<long> GrantCountAsync(BreakGlassFixture fixture, string email) =>
+        ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM grants WHERE requester = @requester",
+            ("requester", TestIdentityProvider.SubjectOf(email)));
 }

@@ -33,6 +33,12 @@ internal sealed class TestIdentityProvider
 
     public DevTokenIssuer Signer => _issuer;
 
+    /// <summary>The stable id BreakGlass knows <paramref name="email"/> by (the token's <c>sub</c>, not the email).</summary>
+    public static string SubjectOf(string email) => DevTokenIssuer.SubjectFor(email);
+
+    /// <summary>A token with exactly these claims (e.g. one engineer's email beside another subject).</summary>
+    public string TokenWithClaims(IDictionary<string, object> claims) => _issuer.Mint(Issuer, Audience, claims, TimeSpan.FromHours(1));
+
     /// <summary>A unique user per test, so tests never share data.</summary>
     public static string NewUser(string name = "engineer") => $"{name}-{Guid.NewGuid().ToString("N")[..8]}@example.com";
 }

@@ -78,10 +78,10 @@ public sealed class AtomicSchedulingTests(BreakGlassFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("secretAccessKey", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM grants WHERE requester = @engineer", ("engineer", engineer)));
+        Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM grants WHERE requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
         Assert.Equal(issuedBefore, await Database.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM grant_credentials"));
         Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.ConnectionString,
-            "SELECT count(*) FROM audit_events WHERE actor = @engineer", ("engineer", engineer)));
+            "SELECT count(*) FROM audit_events WHERE actor = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
     }
 
     [Fact]

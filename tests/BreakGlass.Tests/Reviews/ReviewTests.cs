@@ -37,14 +37,14 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         var again = await DecideAsync(reviewer, grant.Id, "flagged", "changed my mind", sha);
 
         Assert.Equal("approved", (string?)decided["decision"]);
-        Assert.Equal("cto@example.com", (string?)decided["reviewer"]);
+        Assert.Equal(TestIdentityProvider.SubjectOf("cto@example.com"), (string?)decided["reviewer"]);
         Assert.Equal(sha, (string?)decided["evidenceSha256"]);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("Approved", (await reviewer.GetGrantAsync(grant.Id)).Status);
         var done = JsonNode.Parse(await reviewer.GetStringAsync("/api/reviews?status=done&limit=500"))!.AsArray();
         Assert.Contains(done, entry => (string?)entry!["grant"]!["id"] == grant.Id && (string?)entry["decision"]!["decision"] == "approved");
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
-            "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'review.decided' AND actor = 'cto@example.com'", ("id", Guid.Parse(grant.Id))));
+            "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'review.decided' AND actor = @cto", ("id", Guid.Parse(grant.Id)), ("cto", TestIdentityProvider.SubjectOf("cto@example.com"))));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM ticket_actions WHERE grant_id = @id AND dedupe_key = 'review-decision'", ("id", Guid.Parse(grant.Id))));
         // The closing comment anchors the audit chain outside the database: the head as the decision committed.
@@ -67,6 +67,25 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("AwaitingReview", (await self.GetGrantAsync(grant.Id)).Status);
+    }
+
+    [Fact]
+    public async Task AnotherReviewersEmailInYourTokenDoesNotLetYouSignOffYourOwnGrant()
+    {
+        var cto = TestIdentityProvider.NewUser("cto");
+        var grant = await ClosedGrants.CreateAsync(fixture, cto, TestIdentityProvider.ReviewerGroup);
+        using var disguised = fixture.Client(fixture.Idp.TokenWithClaims(new Dictionary<string, object>
+        {
+            ["sub"] = TestIdentityProvider.SubjectOf(cto),
+            ["email"] = TestIdentityProvider.NewUser("other-reviewer"),
+            ["email_verified"] = true,
+            ["groups"] = new[] { TestIdentityProvider.ReviewerGroup },
+        }));
+
+        var response = await DecideAsync(disguised, grant.Id, "approved", "looks fine to me", (string)grant.Evidence["sha256"]!);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("AwaitingReview", (await disguised.GetGrantAsync(grant.Id)).Status);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class AwsOutageTests(BreakGlassFixture fixture) : IClassFixture<Br
         Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Equal("Failed", await Database.ScalarAsync<string>(fixture.ConnectionString,
-            "SELECT status FROM grants WHERE requester = @engineer ORDER BY requested_at DESC LIMIT 1", ("engineer", engineer)));
+            "SELECT status FROM grants WHERE requester = @engineer ORDER BY requested_at DESC LIMIT 1", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
 
         // AWS answers again: the sweeper keeps retrying RevocationFailed grants and finishes the job.
         fixture.Overrides.Remove("AWS_ENDPOINT_URL");

@@ -1,5 +1,6 @@
 using System.Net;
 using BreakGlass.Tests.Grants;
+using BreakGlass.Tickets;
 using BreakGlass.Tests.Infrastructure;
 
 namespace BreakGlass.Tests.Tickets;
@@ -26,10 +27,10 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Equal(1, issue.Priority);
         Assert.Contains(engineer, issue.Title);
         Assert.Contains(BreakGlassFixture.AdminRole, issue.Title);
-        Assert.Contains(engineer, issue.Description);
+        Assert.Contains(TicketMarkdown.Inline(engineer), issue.Description);
         Assert.Contains(fixture.Service.Aws.RoleArns[0], issue.Description);
         Assert.Contains("`123456789012`", issue.Description);
-        Assert.Contains("> Payments API returns 500s, rolling back the | deploy", issue.Description);
+        Assert.Contains("> Payments API returns 500s, rolling back the \\| deploy", issue.Description);
         Assert.Contains("(90 min)", issue.Description);
         Assert.Contains($"({LinearServiceFixture.PublicUrl}/api/grants/{id})", issue.Description);
         // The request's budget covers filing; the link back may follow a moment later from the outbox.
@@ -67,7 +68,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         var link = Assert.Single(fixture.Linear.Attachments, attachment => attachment.Issue.Id == existing.Id);
         Assert.Equal($"{LinearServiceFixture.PublicUrl}/api/grants/{id}", link.Url);
         var comment = Assert.Single(fixture.CommentsOn(existing.Id));
-        Assert.Contains(engineer, comment.Body);
+        Assert.Contains(TicketMarkdown.Inline(engineer), comment.Body);
         Assert.Contains(BreakGlassFixture.TicketRole, comment.Body);
         Assert.Contains("> Billing export is stuck, need to restart the job", comment.Body);
         Assert.Contains($"until **{DateTimeOffset.Parse((string)grant["expiresAt"]!).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC**", comment.Body);
@@ -86,7 +87,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Contains("OPS-99999", (string?)problem["detail"]);
         Assert.Equal(0L, await Database.GrantCountAsync(fixture.Service, engineer));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
-            "SELECT count(*) FROM audit_events WHERE actor = @engineer AND event_type = 'grant.denied' AND data LIKE '%OPS-99999%'", ("engineer", engineer)));
+            "SELECT count(*) FROM audit_events WHERE actor = @engineer AND event_type = 'grant.denied' AND data LIKE '%OPS-99999%'", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.Contains("'ticket' must be a Linear issue identifier", (string?)problem["detail"]);
         Assert.Equal(requestsBefore, fixture.Linear.RequestCount);
         Assert.Equal(0L, await Database.ScalarAsync<long>(fixture.Service.ConnectionString,
-            "SELECT count(*) FROM audit_events WHERE actor = @engineer", ("engineer", engineer)));
+            "SELECT count(*) FROM audit_events WHERE actor = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class TicketFilingTests(LinearFixture fixture) : IClassFixture<Lin
         Assert.StartsWith("**Fresh credentials issued**", comments[1]);
         Assert.Contains((string)reissued["credentials"]!["accessKeyId"]!, comments[1]);
         Assert.StartsWith("**Access ended early**", comments[2]);
-        Assert.Contains(engineer, comments[2]);
+        Assert.Contains(TicketMarkdown.Inline(engineer), comments[2]);
         Assert.Contains("rollback finished, handing back", comments[2]);
     }
 

@@ -12,6 +12,18 @@ internal static class RoleArn
         return resource[(resource.LastIndexOf('/') + 1)..];
     }
 
+    /// <summary>
+    /// One spelling per role, for keying what belongs to the role (its deny policy, its lock): IAM role names are
+    /// unique per account without regard to case, and the path is not part of the name, so
+    /// <c>arn:aws:iam::123456789012:role/ops/BreakGlass</c> and <c>…:role/breakglass</c> are one role with one inline
+    /// deny policy. Two keys for it would let one revocation overwrite the other's deny.
+    /// </summary>
+    public static string Canonical(string roleArn)
+    {
+        var parts = Parts(roleArn.Trim());
+        return $"arn:{parts[1].ToLowerInvariant()}:iam::{parts[4]}:role/{RoleName(roleArn.Trim()).ToLowerInvariant()}";
+    }
+
     /// <summary>The account the role belongs to: <c>arn:aws:iam::123456789012:role/Name</c> → <c>123456789012</c>.</summary>
     public static string AccountId(string roleArn) => Parts(roleArn)[4];
 
