@@ -128,12 +128,12 @@ public sealed class OneRoleManyGrantsTests(RoleSessionBrokerFixture fixture) : I
                 """
                 WITH filler AS (SELECT gen_random_uuid() AS id FROM generate_series(1, 300))
                 , inserted AS (
-                    INSERT INTO grants (id, status, requester, role_name, role_arn, reason, requested_at, expires_at, credentials_expire_at, ended_at, ended_by, end_reason)
-                    SELECT id, 'Revoked', 'filler@example.com', @role, @roleArn, 'filling the deny', now() - interval '2 hours', now() - interval '1 hour',
+                    INSERT INTO grants (id, status, requester, requester_name, role_name, role_arn, reason, requested_at, expires_at, credentials_expire_at, ended_at, ended_by, end_reason)
+                    SELECT id, 'Revoked', 'filler', 'filler@example.com', @role, @roleArn, 'filling the deny', now() - interval '2 hours', now() - interval '1 hour',
                            now() + interval '30 minutes', now() - interval '1 hour', 'breakglass', 'the grant window ended'
                     FROM filler RETURNING id)
-                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at) SELECT @roleArn, id, now() + interval '30 minutes' FROM inserted
-                """, new { role, roleArn });
+                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at) SELECT @deniedRoleArn, id, now() + interval '30 minutes' FROM inserted
+                """, new { role, roleArn, deniedRoleArn = RoleArn.Canonical(roleArn) });
         }
         using var alice = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser("alice")));
         var ended = await (await alice.BreakGlassAsync(role)).ReadObjectAsync(HttpStatusCode.Created);

@@ -87,9 +87,9 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
         }
 
         Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string>(fixture.ConnectionString,
-            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", engineer)) == "Active", Patience));
+            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))) == "Active", Patience));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
-            "SELECT count(*) FROM grant_credentials c JOIN grants g ON g.id = c.grant_id WHERE g.requester = @engineer", ("engineer", engineer)));
+            "SELECT count(*) FROM grant_credentials c JOIN grants g ON g.id = c.grant_id WHERE g.requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))));
 
         // The retry the engineer makes gets the same grant, with working credentials.
         fixture.Proxy.Forward();
@@ -110,8 +110,8 @@ public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<
         fixture.Proxy.Delay(TimeSpan.FromSeconds(8));
         var inFlight = client.BreakGlassAsync(role, idempotencyKey: Guid.NewGuid().ToString());
         Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string?>(fixture.ConnectionString,
-            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", engineer)) == "Issuing", Patience));
-        var id = await Database.ScalarAsync<Guid>(fixture.ConnectionString, "SELECT id FROM grants WHERE requester = @engineer", ("engineer", engineer));
+            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))) == "Issuing", Patience));
+        var id = await Database.ScalarAsync<Guid>(fixture.ConnectionString, "SELECT id FROM grants WHERE requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer)));
 
         // While STS is answering, the database goes away: the minted key cannot be recorded, so it is withheld.
         var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database!;

@@ -36,12 +36,12 @@ public sealed class IssuingDeadlineTests(ShortIssuingDeadlineFixture fixture) : 
         fixture.Proxy.Hang();
         var inFlight = client.BreakGlassAsync(role, minutes: 1, idempotencyKey: key);
         Assert.True(await Eventually.TrueAsync(async () => await Database.ScalarAsync<string?>(fixture.ConnectionString,
-            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", engineer)) == "Issuing", Patience));
+            "SELECT status FROM grants WHERE requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer))) == "Issuing", Patience));
         fixture.Service.Kill();
         // The connection dies with the process (on a loaded machine the client may see that as its own cancellation).
         var lost = await Record.ExceptionAsync(() => inFlight);
         Assert.True(lost is HttpRequestException or TaskCanceledException, $"the request must die with the instance, not answer: {lost}");
-        var id = await Database.ScalarAsync<Guid>(fixture.ConnectionString, "SELECT id FROM grants WHERE requester = @engineer", ("engineer", engineer));
+        var id = await Database.ScalarAsync<Guid>(fixture.ConnectionString, "SELECT id FROM grants WHERE requester = @engineer", ("engineer", TestIdentityProvider.SubjectOf(engineer)));
 
         var restarted = await fixture.StartInstanceAsync();
         using var retry = fixture.Client(fixture.Idp.Requester(engineer), restarted);

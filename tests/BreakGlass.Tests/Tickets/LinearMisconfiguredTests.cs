@@ -9,11 +9,11 @@ public sealed class LinearMisconfiguredTests(WrongKeyLinearFixture fixture) : IC
     [Fact]
     public async Task AKeyLinearRefusesIsAlertedOnceAndNotHammeredWhileGrantsGoAhead()
     {
-        using var client = fixture.Service.Client(fixture.Service.Idp.Requester(TestIdentityProvider.NewUser()));
-
+        // Three engineers (one engineer may hold only Policy:MaxOpenGrantsPerRequester grants on a role).
         var grants = new List<System.Text.Json.Nodes.JsonObject>();
         for (var index = 0; index < 3; index++)
         {
+            using var client = fixture.Service.Client(fixture.Service.Idp.Requester(TestIdentityProvider.NewUser()));
             grants.Add(await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created));
         }
         // Several sweeps pass: a refused key is retried every 15 minutes, not every sweep.

@@ -16,21 +16,22 @@ public sealed class LinearRateLimitTests(LinearOutageFixture fixture, ITestOutpu
     [InlineData(LinearRateLimitAnswer.TooManyRequests)]
     public async Task UnderARateLimitBreakGlassWaitsForTheResetInsteadOfHammering(LinearRateLimitAnswer answer)
     {
-        using var client = fixture.Service.Client(fixture.Service.Idp.Requester(TestIdentityProvider.NewUser()));
+        // Four engineers break glass at once (one engineer may hold only Policy:MaxOpenGrantsPerRequester grants on a role).
+        var engineers = Enumerable.Range(0, 4).Select(_ => fixture.Service.Client(fixture.Service.Idp.Requester(TestIdentityProvider.NewUser()))).ToList();
         var refusedBefore = fixture.Linear.RateLimitedCount;
         var clock = Stopwatch.StartNew();
         // Each grant needs three calls (issue, link back, comment): four grants need four windows.
         fixture.Linear.RateLimit(3, Window, answer);
         try
         {
-            var ids = new List<string>();
-            for (var index = 0; index < 4; index++)
+            var ids = new List<(HttpClient Client, string Id)>();
+            foreach (var client in engineers)
             {
                 var grant = await (await client.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
-                ids.Add((string)grant["id"]!);
+                ids.Add((client, (string)grant["id"]!));
             }
 
-            foreach (var id in ids)
+            foreach (var (client, id) in ids)
             {
                 Assert.Equal("filed", (await client.WaitForTicketAsync(id, "filed", Eventually.Patience)).Status);
                 var issue = Assert.Single(fixture.IssuesFiledFor(id));
@@ -40,6 +41,7 @@ public sealed class LinearRateLimitTests(LinearOutageFixture fixture, ITestOutpu
         finally
         {
             fixture.Linear.LiftRateLimit();
+            engineers.ForEach(engineer => engineer.Dispose());
         }
 
         var refused = fixture.Linear.RateLimitedCount - refusedBefore;
