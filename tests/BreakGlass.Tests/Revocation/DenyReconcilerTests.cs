@@ -16,7 +16,7 @@ public sealed class VerifyingFixture : BreakGlassFixture
 
 public sealed class DenyReconcilerTests(VerifyingFixture fixture) : IClassFixture<VerifyingFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = Eventually.Patience;
 
     [Fact]
     public async Task EveryDenyWriteIsReadBackAndRecordedInTheAuditChain()

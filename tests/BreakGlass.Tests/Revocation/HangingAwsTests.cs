@@ -29,7 +29,7 @@ public class StallingAwsFixture : BreakGlassFixture
 
 public sealed class HangingAwsTests(StallingAwsFixture fixture) : IClassFixture<StallingAwsFixture>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Patience = Eventually.Patience;
 
     [Fact]
     public async Task AHangingIamEndpointDrivesTheGrantToRevocationFailedWithoutStoppingTheHostAndItRecovers()
