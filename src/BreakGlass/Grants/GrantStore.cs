@@ -13,6 +13,10 @@ internal static class GrantStore
     /// <summary>The statuses of a grant whose window may still be open: credentials may be live.</summary>
     public static readonly string[] OpenStatuses = [nameof(GrantStatus.Issuing), nameof(GrantStatus.Active)];
 
+    // States in which a grant's deny may still be missing: a failed attempt on any of them is worth counting.
+    private static readonly string[] Unrevoked =
+        [.. OpenStatuses, nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed), nameof(GrantStatus.Failed)];
+
     internal const string Columns =
         """
         id, status, requester, role_name AS RoleName, role_arn AS RoleArn, reason, ticket_reference AS TicketReference,
@@ -87,14 +91,17 @@ internal static class GrantStore
     public static Task<bool> TryMarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string error) =>
         MoveAsync(connection, transaction, id, GrantStatus.Failed, ", last_revocation_error = NULL, end_reason = @error", new { error });
 
-    /// <summary>Counts a failed revocation attempt and keeps its error; returns the attempts so far.</summary>
-    public static Task<int> RecordRevocationFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string error) =>
-        connection.ExecuteScalarAsync<int>(
+    /// <summary>
+    /// Counts a failed revocation attempt and keeps its error; returns the attempts so far, or null when the grant is
+    /// already revoked (another instance's attempt succeeded meanwhile, and a stale failure must not be recorded over it).
+    /// </summary>
+    public static Task<int?> RecordRevocationFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string error) =>
+        connection.ExecuteScalarAsync<int?>(
             """
             UPDATE grants SET revocation_attempts = revocation_attempts + 1, last_revocation_error = @error
-            WHERE id = @id RETURNING revocation_attempts
+            WHERE id = @id AND status = ANY(@unrevoked) RETURNING revocation_attempts
             """,
-            new { id, error }, transaction);
+            new { id, error, unrevoked = Unrevoked }, transaction);
 
     /// <summary>Makes the deny outlive credentials valid until <paramref name="until"/>; false when the grant is no longer active.</summary>
     public static async Task<bool> TryExtendCredentialsExpiryAsync(NpgsqlConnection connection, Guid id, DateTimeOffset until) =>

@@ -136,7 +136,10 @@ internal sealed class RevocationService(
         var error = $"{failure.GetType().Name}: {failure.Message}";
         await using var connection = await database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var attempts = await GrantStore.RecordRevocationFailureAsync(connection, transaction, grant.Id, error);
+        if (await GrantStore.RecordRevocationFailureAsync(connection, transaction, grant.Id, error) is not { } attempts)
+        {
+            return;
+        }
         var threshold = options.CurrentValue.AlertAfterAttempts;
         // A Failed grant has no RevocationFailed state to move to: its alert is recorded once, at the threshold.
         if (attempts >= threshold
