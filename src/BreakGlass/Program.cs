@@ -13,6 +13,7 @@ using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
 using BreakGlass.Tickets;
+using BreakGlass.Web;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -42,6 +43,7 @@ builder.Services
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
     .AddReports()
+    .AddWebPages(builder.Configuration)
     .AddHealth();
 
 var app = builder.Build();
@@ -58,6 +60,7 @@ if (args.Contains("--migrate-only"))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebPages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTextInputGuard();
@@ -71,5 +74,6 @@ app.MapReviews();
 app.MapAudit();
 app.ScheduleReviewReminder();
 app.MapEvidence();
+app.MapWebPages();
 
 app.Run();

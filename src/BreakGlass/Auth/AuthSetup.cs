@@ -69,17 +69,23 @@ internal static class AuthSetup
 
     private static Task MapIdentity(TokenValidatedContext context, AuthOptions auth)
     {
-        var identity = (ClaimsIdentity)context.Principal!.Identity!;
+        if (DeriveIdentity((ClaimsIdentity)context.Principal!.Identity!, auth) is { } refusal) context.Fail(refusal);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Adds BreakGlass's identity and roles to a signed-in identity (a bearer token's, or the web sign-in's); the
+    /// same mapping for both, so a person has the same roles in the pages as in the API.
+    /// </summary>
+    /// <returns>Why the identity is refused, or null.</returns>
+    public static string? DeriveIdentity(ClaimsIdentity identity, AuthOptions auth)
+    {
         // Roles and identity are BreakGlass's own conclusions: whatever the token says under those names is dropped.
         foreach (var forged in identity.Claims.Where(claim => claim.Type.StartsWith(AppRoles.DerivedClaimPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
         {
             identity.RemoveClaim(forged);
         }
-        if (Refusal(identity, auth) is { } refusal)
-        {
-            context.Fail(refusal);
-            return Task.CompletedTask;
-        }
+        if (Refusal(identity, auth) is { } refusal) return refusal;
         var user = identity.FindFirst(auth.UserClaim)!.Value;
         // An email is case-insensitive; a subject is an opaque, case-sensitive id and is kept exactly.
         user = auth.UserClaimIsEmail ? user.Trim().ToLowerInvariant() : user;
@@ -96,7 +102,7 @@ internal static class AuthSetup
         {
             if (mapped.Any(groups.Contains)) identity.AddClaim(new Claim(AppRoles.ClaimType, role));
         }
-        return Task.CompletedTask;
+        return null;
     }
 
     private static string? Refusal(ClaimsIdentity identity, AuthOptions auth)
@@ -119,6 +125,6 @@ internal static class AuthSetup
     private static bool IsUsable(string? value) =>
         !string.IsNullOrWhiteSpace(value) && value.Length <= MaxIdentityLength && !value.Any(char.IsControl);
 
-    private static bool IsLoopback(string authority) =>
+    public static bool IsLoopback(string authority) =>
         Uri.TryCreate(authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
 }

@@ -20,21 +20,26 @@ internal static partial class ProblemSetup
         return services;
     }
 
+    /// <summary>What a failure tells the caller: the API's problem and the pages' error page say the same, never a stack trace.</summary>
+    public static (int Status, string Title, string Detail) Describe(Exception exception) => exception switch
+    {
+        DomainException domain => (domain.StatusCode, domain.Title, domain.Message),
+        // The JSON reader's own message names the field and position; it echoes no input.
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException json } bad => (bad.StatusCode, "Bad request", $"{bad.Message} {json.Message}"),
+        BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+        // Storage down: nothing was committed, so nothing was issued; the client may retry with its Idempotency-Key.
+        NpgsqlException or Hangfire.BackgroundJobClientException or System.Transactions.TransactionException =>
+            (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "BreakGlass could not record the request, so nothing was issued. Retry shortly."),
+        _ => (StatusCodes.Status500InternalServerError, "Internal error", "BreakGlass failed unexpectedly; the trace id identifies the failure in the logs."),
+    };
+
     private sealed class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            var (status, title, detail) = exception switch
-            {
-                DomainException domain => (domain.StatusCode, domain.Title, domain.Message),
-                // The JSON reader's own message names the field and position; it echoes no input.
-                BadHttpRequestException { InnerException: System.Text.Json.JsonException json } bad => (bad.StatusCode, "Bad request", $"{bad.Message} {json.Message}"),
-                BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-                // Storage down: nothing was committed, so nothing was issued; the client may retry with its Idempotency-Key.
-                NpgsqlException or Hangfire.BackgroundJobClientException or System.Transactions.TransactionException =>
-                    (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "BreakGlass could not record the request, so nothing was issued. Retry shortly."),
-                _ => (StatusCodes.Status500InternalServerError, "Internal error", "BreakGlass failed unexpectedly; the trace id identifies the failure in the logs."),
-            };
+            // A page's failure is shown by the pages' own error page (Web/WebSetup.cs).
+            if (Web.WebSetup.HandlesErrorsOf(httpContext)) return false;
+            var (status, title, detail) = Describe(exception);
             if (status >= 500 && exception is not DomainException)
             {
                 LogUnhandledFailure(logger, exception, httpContext.Request.Path);

@@ -1,4 +1,7 @@
+using System.Security.Claims;
+using BreakGlass.Auth;
 using BreakGlass.Aws.Sts;
+using BreakGlass.Errors;
 using BreakGlass.Tickets;
 using Npgsql;
 
@@ -11,6 +14,28 @@ internal sealed class GrantViews(NpgsqlDataSource database)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await GrantStore.FindAsync(connection, id);
+    }
+
+    /// <summary>A grant the caller may see: their own, or any for a reviewer or auditor.</summary>
+    public async Task<Grant> FindVisibleAsync(Guid id, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var grant = await FindAsync(id, cancellationToken);
+        // "Not yours" looks exactly like "not found": grant ids are not an oracle.
+        if (grant is null || (!SeesAllGrants(caller) && !grant.IsOwnedBy(caller.UserName())))
+        {
+            throw new NotFoundException($"No grant {id} visible to you exists.");
+        }
+        return grant;
+    }
+
+    public static bool SeesAllGrants(ClaimsPrincipal caller) =>
+        caller.HasAppRole(AppRoles.Reviewer) || caller.HasAppRole(AppRoles.Auditor);
+
+    /// <summary>The newest grants, of one requester or (null) of everyone.</summary>
+    public async Task<GrantResponse[]> ListAsync(string? requester, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ViewAllAsync(connection, await GrantStore.ListAsync(connection, requester, limit), cancellationToken);
     }
 
     public async Task<GrantResponse> ViewAsync(Grant grant, IssuedCredentials? credentials, CancellationToken cancellationToken)

@@ -2,11 +2,8 @@ using System.Security.Claims;
 using BreakGlass.Auth;
 using BreakGlass.Errors;
 using BreakGlass.Policy;
-using BreakGlass.Revocation;
-using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace BreakGlass.Grants;
 
@@ -74,61 +71,18 @@ internal static class GrantsApi
     }
 
     private static async Task<Ok<GrantResponse[]>> ListAsync(
-        ClaimsPrincipal caller, GrantViews views, NpgsqlDataSource database, CancellationToken cancellationToken, int limit = 100)
+        ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken, int limit = 100)
     {
         if (limit is < 1 or > 500) throw new InvalidRequestException("limit must be between 1 and 500.");
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // A requester who is neither reviewer nor auditor sees only their own grants.
-        var requester = SeesAllGrants(caller) ? null : caller.UserName();
-        var grants = await GrantStore.ListAsync(connection, requester, limit);
-        return TypedResults.Ok(await views.ViewAllAsync(connection, grants, cancellationToken));
+        return TypedResults.Ok(await views.ListAsync(GrantViews.SeesAllGrants(caller) ? null : caller.UserName(), limit, cancellationToken));
     }
 
     private static async Task<Ok<GrantResponse>> GetAsync(
         Guid id, ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await views.ViewAsync(await FindVisibleAsync(id, caller, views, cancellationToken), null, cancellationToken));
+        TypedResults.Ok(await views.ViewAsync(await views.FindVisibleAsync(id, caller, cancellationToken), null, cancellationToken));
 
     private static async Task<Ok<GrantResponse>> RevokeAsync(
-        Guid id,
-        RevokeGrantRequest request,
-        ClaimsPrincipal caller,
-        GrantViews views,
-        RevocationService revocation,
-        IBackgroundJobClient jobs,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken)
-    {
-        var grant = await FindVisibleAsync(id, caller, views, cancellationToken);
-        if (!grant.IsOwnedBy(caller.UserName()) && !caller.HasAppRole(AppRoles.Reviewer))
-        {
-            throw new NotFoundException($"No grant {id} of yours exists.");
-        }
-        await revocation.EndEarlyAsync(id, caller.UserName(), request.ValidReason(), cancellationToken);
-        try
-        {
-            await revocation.RevokeAsync(id, cancellationToken);
-        }
-        // A timeout is an OperationCanceledException too: only the client hanging up is not a failed attempt.
-        catch (Exception failure) when (!cancellationToken.IsCancellationRequested && failure is not DomainException)
-        {
-            // The grant is already Revoking; the job and the sweeper finish the job even if AWS is failing right now.
-            jobs.Enqueue<RevokeGrantJob>(job => job.RunAsync(id));
-            GrantsLog.EarlyEndWillBeRetried(loggers.CreateLogger(typeof(GrantsApi)), id, failure.Message);
-        }
-        return TypedResults.Ok(await views.ViewAsync(await views.FindAsync(id, cancellationToken) ?? grant, null, cancellationToken));
-    }
-
-    private static async Task<Grant> FindVisibleAsync(Guid id, ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken)
-    {
-        var grant = await views.FindAsync(id, cancellationToken);
-        // "Not yours" looks exactly like "not found": grant ids are not an oracle.
-        if (grant is null || (!SeesAllGrants(caller) && !grant.IsOwnedBy(caller.UserName())))
-        {
-            throw new NotFoundException($"No grant {id} visible to you exists.");
-        }
-        return grant;
-    }
-
-    private static bool SeesAllGrants(ClaimsPrincipal caller) =>
-        caller.HasAppRole(AppRoles.Reviewer) || caller.HasAppRole(AppRoles.Auditor);
+        Guid id, RevokeGrantRequest request, ClaimsPrincipal caller, GrantEnding ending, GrantViews views, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await views.ViewAsync(await ending.EndAsync(caller, id, request, cancellationToken), null, cancellationToken));
 }

@@ -10,6 +10,7 @@ internal static class GrantsSetup
     {
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantViews>();
+        services.AddSingleton<GrantEnding>();
 
         var perMinute = configuration.GetValue("RateLimits:GrantRequestsPerMinute", 10);
         services.AddRateLimiter(limiter =>

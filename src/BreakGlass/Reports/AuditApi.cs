@@ -1,16 +1,12 @@
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Errors;
-using BreakGlass.Grants;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BreakGlass.Reports;
 
 internal static class AuditApi
 {
-    /// <summary>Far beyond any real register, and small enough that page × pageSize can never overflow.</summary>
-    internal const int MaxPage = 1_000_000;
-
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AppRoles.Auditor).ProducesAuthorisedProblems();
@@ -35,21 +31,7 @@ internal static class AuditApi
         int page = 1,
         int pageSize = 100)
     {
-        if (page is < 1 or > MaxPage) throw new InvalidRequestException($"page must be between 1 and {MaxPage}.");
-        if (pageSize is < 1 or > 1000) throw new InvalidRequestException("pageSize must be between 1 and 1000.");
-        GrantStatus? parsedStatus = null;
-        if (status is not null)
-        {
-            parsedStatus = Enum.TryParse<GrantStatus>(status, ignoreCase: true, out var known)
-                ? known
-                : throw new InvalidRequestException($"Unknown status '{status}'. Known: {string.Join(", ", Enum.GetNames<GrantStatus>())}.");
-        }
-        if (decision is not null && decision is not ("approved" or "flagged" or "none"))
-        {
-            throw new InvalidRequestException("decision must be approved, flagged or none.");
-        }
-        if (from is not null && to is not null && from >= to) throw new InvalidRequestException("from must be before to.");
-        var result = await register.QueryAsync(new RegisterFilter(from, to, requester, role, parsedStatus, decision, page, pageSize), cancellationToken);
+        var result = await register.QueryAsync(RegisterFilter.Parse(from, to, requester, role, status, decision, page, pageSize), cancellationToken);
         var wantsCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
                        || request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
         return wantsCsv
@@ -62,9 +44,8 @@ internal static class AuditApi
 
     private static async Task<FileContentHttpResult> ExportAsync(Guid id, GrantChains chains, CancellationToken cancellationToken)
     {
-        var (chain, report) = await chains.LoadAsync(id, cancellationToken);
-        var head = await chains.HeadAsync(cancellationToken);
-        return TypedResults.File(EvidencePack.Build(chain, report, head), "application/zip", $"breakglass-{id}.zip");
+        var pack = await chains.ExportAsync(id, cancellationToken);
+        return TypedResults.File(pack.Content, "application/zip", pack.FileName);
     }
 
     /// <param name="sequence">With <paramref name="hash"/>: a chain head kept earlier, checked against the chain as it is now.</param>

@@ -1,3 +1,4 @@
+using BreakGlass.Errors;
 using BreakGlass.Grants;
 using BreakGlass.Reviews;
 using Dapper;
@@ -6,7 +7,34 @@ using Npgsql;
 namespace BreakGlass.Reports;
 
 internal sealed record RegisterFilter(
-    DateTimeOffset? From, DateTimeOffset? To, string? Requester, string? Role, GrantStatus? Status, string? Decision, int Page, int PageSize);
+    DateTimeOffset? From, DateTimeOffset? To, string? Requester, string? Role, GrantStatus? Status, string? Decision, int Page, int PageSize)
+{
+    /// <summary>Far beyond any real register, and small enough that page × pageSize can never overflow.</summary>
+    public const int MaxPage = 1_000_000;
+
+    public static readonly string[] Decisions = ["approved", "flagged", "none"];
+
+    /// <summary>The register's filters as callers give them (the API's query, the audit page's form); throws what is wrong.</summary>
+    public static RegisterFilter Parse(
+        DateTimeOffset? from, DateTimeOffset? to, string? requester, string? role, string? status, string? decision, int page, int pageSize)
+    {
+        if (page is < 1 or > MaxPage) throw new InvalidRequestException($"page must be between 1 and {MaxPage}.");
+        if (pageSize is < 1 or > 1000) throw new InvalidRequestException("pageSize must be between 1 and 1000.");
+        GrantStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            parsedStatus = Enum.TryParse<GrantStatus>(status, ignoreCase: true, out var known) && !int.TryParse(status, out _)
+                ? known
+                : throw new InvalidRequestException($"Unknown status '{status}'. Known: {string.Join(", ", Enum.GetNames<GrantStatus>())}.");
+        }
+        if (decision is not null && !Decisions.Contains(decision))
+        {
+            throw new InvalidRequestException("decision must be approved, flagged or none.");
+        }
+        if (from is not null && to is not null && from >= to) throw new InvalidRequestException("from must be before to.");
+        return new RegisterFilter(from, to, requester, role, parsedStatus, decision, page, pageSize);
+    }
+}
 
 internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review);
 

@@ -55,6 +55,14 @@ internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, E
         return (chain, report);
     }
 
+    /// <summary>The grant's evidence pack, with the chain head as it is now.</summary>
+    public async Task<(byte[] Content, string FileName)> ExportAsync(Guid grantId, CancellationToken cancellationToken)
+    {
+        var (chain, report) = await LoadAsync(grantId, cancellationToken);
+        var head = await HeadAsync(cancellationToken);
+        return (EvidencePack.Build(chain, report, head), $"breakglass-{grantId}.zip");
+    }
+
     /// <summary>The chain head now: read after the grant's chain, so it is never older than the grant's last event.</summary>
     public async Task<ChainHead> HeadAsync(CancellationToken cancellationToken)
     {
