@@ -63,6 +63,8 @@ if (args.Contains("--migrate-only"))
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebPages();
+// After the status-code pages, so a re-executed status page is routed to its endpoint.
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTextInputGuard();

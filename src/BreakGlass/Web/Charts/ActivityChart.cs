@@ -12,6 +12,7 @@ internal sealed class ActivityChart
     public const double Left = 40;
     public const double Bottom = 24;
     public const double Top = 10;
+    public const double MaxBarWidth = 48;
 
     private ActivityChart(IReadOnlyList<ActivityBar> bars, DateTimeOffset start, int minutes, int peak)
     {
@@ -50,8 +51,9 @@ internal sealed class ActivityChart
             {
                 if (!counts.TryGetValue((minute, severity), out var count)) continue;
                 var height = count * scale;
-                bars.Add(new ActivityBar(start.AddMinutes(minute), severity, count, Left + minute * slot + slot * 0.1,
-                    PlotBottom - stacked * scale - height, Math.Max(slot * 0.8, 1), height));
+                var width = Math.Clamp(slot * 0.8, 1, MaxBarWidth);
+                bars.Add(new ActivityBar(start.AddMinutes(minute), severity, count, Left + minute * slot + (slot - width) / 2,
+                    PlotBottom - stacked * scale - height, width, height));
                 stacked += count;
             }
         }

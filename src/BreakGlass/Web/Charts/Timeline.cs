@@ -76,7 +76,8 @@ internal sealed class Timeline
         milestones = milestones.OrderBy(m => m.At).ToList();
         var windowEnd = grant.EndedAt ?? grant.ExpiresAt;
         var start = milestones[0].At;
-        var end = new[] { milestones[^1].At, grant.ExpiresAt }.Max();
+        // A grant ended early is drawn to its last milestone: the unused rest of the window would squash the story.
+        var end = new[] { milestones[^1].At, windowEnd }.Max();
         return new Timeline(milestones, start, end == start ? start.AddMinutes(1) : end, grant.RequestedAt, windowEnd);
     }
 

@@ -27,7 +27,7 @@ internal sealed class StatusModel : PageModel
             TraceId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
             return;
         }
-        var status = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null ? Response.StatusCode : code ?? StatusCodes.Status404NotFound;
+        var status = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode ?? code ?? StatusCodes.Status404NotFound;
         Response.StatusCode = status;
         (Title, Detail) = status switch
         {
