@@ -72,6 +72,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
+app.MapSignInConfiguration();
 app.MapGrants();
 app.MapRevokeAll();
 app.MapReviews();
