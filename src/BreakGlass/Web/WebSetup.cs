@@ -10,12 +10,9 @@ internal static class WebSetup
 {
     public static IServiceCollection AddWebPages(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebSignInOptions>().Bind(configuration.GetSection(WebSignInOptions.Section))
-            .Validate<IOptions<AuthOptions>>((web, auth) => !web.Enabled || !string.IsNullOrWhiteSpace(auth.Value.Authority),
-                "Auth:Web:ClientId needs Auth:Authority: the pages sign people in at the IdP found by its OIDC discovery document.")
-            .ValidateOnStart();
         services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        if (configuration.GetSection(WebSignInOptions.Section).Get<WebSignInOptions>() is not { Enabled: true }) return services;
+        // Auth:Web is validated with the rest of Auth (a client id needs Auth:Authority).
+        if (string.IsNullOrWhiteSpace(configuration[$"{AuthOptions.Section}:Web:ClientId"])) return services;
 
         services.AddRazorPages(pages =>
         {
@@ -41,7 +38,8 @@ internal static class WebSetup
         return services;
     }
 
-    private static bool Enabled(IServiceProvider services) => services.GetRequiredService<IOptions<WebSignInOptions>>().Value.Enabled;
+    private static bool Enabled(IServiceProvider services) =>
+        !string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<AuthOptions>>().Value.Web.ClientId);
 
     /// <summary>Whether a failure of this request is shown by the pages' error page rather than as a problem document.</summary>
     public static bool HandlesErrorsOf(HttpContext context) => Enabled(context.RequestServices) && WebPaths.IsPage(context.Request);

@@ -15,6 +15,9 @@ internal static class WebSignIn
     public const string CallbackPath = "/signin-oidc";
     public const string SignedOutCallbackPath = "/signout-callback-oidc";
 
+    /// <summary>Who the person is and their groups; the pages call no API, so no API scope or refresh token.</summary>
+    private static readonly string[] Scopes = ["openid", "profile", "email"];
+
     public static void AddWebSignIn(this IServiceCollection services)
     {
         services.AddAuthentication()
@@ -38,17 +41,17 @@ internal static class WebSignIn
             })
             .AddOpenIdConnect(OidcScheme, _ => { });
         services.AddOptions<OpenIdConnectOptions>(OidcScheme)
-            .Configure<IOptions<AuthOptions>, IOptions<WebSignInOptions>, ILoggerFactory>((oidc, auth, web, loggers) =>
-                Configure(oidc, auth.Value, web.Value, loggers.CreateLogger(typeof(WebSignIn))));
+            .Configure<IOptions<AuthOptions>, ILoggerFactory>((oidc, auth, loggers) => Configure(oidc, auth.Value, loggers.CreateLogger(typeof(WebSignIn))));
     }
 
-    private static void Configure(OpenIdConnectOptions oidc, AuthOptions auth, WebSignInOptions web, ILogger logger)
+    private static void Configure(OpenIdConnectOptions oidc, AuthOptions auth, ILogger logger)
     {
         oidc.SignInScheme = CookieScheme;
         oidc.Authority = auth.Authority;
         oidc.RequireHttpsMetadata = auth.Authority is null || !AuthSetup.IsLoopback(auth.Authority);
-        oidc.ClientId = web.ClientId;
-        oidc.ClientSecret = string.IsNullOrWhiteSpace(web.ClientSecret) ? null : web.ClientSecret;
+        oidc.ClientId = auth.Web.ClientId;
+        // Only for an IdP that registered the client as confidential; PKCE protects the code either way.
+        oidc.ClientSecret = string.IsNullOrWhiteSpace(auth.Web.ClientSecret) ? null : auth.Web.ClientSecret;
         oidc.ResponseType = "code";
         oidc.UsePkce = true;
         // The code comes back on a top-level GET, which carries Lax cookies; a cross-site form_post needs
@@ -57,7 +60,7 @@ internal static class WebSignIn
         oidc.CallbackPath = CallbackPath;
         oidc.SignedOutCallbackPath = SignedOutCallbackPath;
         oidc.Scope.Clear();
-        foreach (var scope in web.Scopes) oidc.Scope.Add(scope);
+        foreach (var scope in Scopes) oidc.Scope.Add(scope);
         oidc.MapInboundClaims = false;
         oidc.SaveTokens = false;
         oidc.GetClaimsFromUserInfoEndpoint = true;
