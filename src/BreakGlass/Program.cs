@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws;
@@ -34,6 +35,7 @@ builder.Services
     .AddJobs(builder.Configuration)
     .AddBreakGlassAuth(builder.Configuration)
     .AddAws()
+    .AddAccounts(builder.Configuration)
     .AddAudit()
     .AddEligibilityPolicy(builder.Configuration)
     .AddGrants(builder.Configuration)

@@ -32,7 +32,7 @@ internal static class AwsSetup
         services.AddSingleton<StsCredentialIssuer>();
         services.AddSingleton<BrokerIdentity>();
         services.AddHostedService(provider => provider.GetRequiredService<BrokerIdentity>());
-        services.AddIamClient();
+        services.AddIamClients();
         return services;
     }
 }

@@ -72,13 +72,14 @@ internal sealed class EvidenceS3Options
 
     /// <summary>Null when no bucket is configured.</summary>
     public S3TrailLocation? Location =>
-        string.IsNullOrWhiteSpace(Bucket) ? null : new S3TrailLocation(Bucket, AccountId!, Regions, KeyPrefix, OrganizationId);
+        string.IsNullOrWhiteSpace(Bucket) ? null : new S3TrailLocation(Bucket, AccountId, Regions, KeyPrefix, OrganizationId);
 
     public IEnumerable<string> Problems()
     {
         if (string.IsNullOrWhiteSpace(Bucket)) yield break;
-        if (AccountId is null || AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit))
-            yield return "Evidence:S3:AccountId must be the trail's 12-digit account id when Evidence:S3:Bucket is set.";
+        // An organization trail has a folder per member account: each session's own account is read.
+        if (string.IsNullOrWhiteSpace(OrganizationId) && (AccountId is null || AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit)))
+            yield return "Evidence:S3:AccountId must be the trail's 12-digit account id when Evidence:S3:Bucket is set (or Evidence:S3:OrganizationId, for an organization trail).";
         if (Regions.Count == 0 || Regions.Any(string.IsNullOrWhiteSpace))
             yield return "Evidence:S3:Regions must list the regions whose log files to read when Evidence:S3:Bucket is set.";
     }

@@ -42,7 +42,7 @@ internal sealed class EvidenceSources(LookupEventsSource lookup, AwsEnvironment 
         var all = byRegion.SelectMany(found => found).ToList();
         if (_s3 is not null)
         {
-            await foreach (var record in _s3.ReadAsync(session.Made, window.Start, window.End, cancellationToken))
+            await foreach (var record in _s3.ReadAsync(session.AccountId, session.Made, window.Start, window.End, cancellationToken))
             {
                 all.Add(new CollectedRecord(record, CollectedRecord.S3, []));
             }

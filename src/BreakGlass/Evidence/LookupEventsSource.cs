@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Amazon;
+using BreakGlass.Accounts;
 using BreakGlass.Aws;
 using BreakGlass.Aws.CloudTrail;
 using Microsoft.Extensions.Options;
@@ -10,16 +10,18 @@ namespace BreakGlass.Evidence;
 
 /// <summary>
 /// The first source: CloudTrail LookupEvents, by one lookup attribute at a time, in every configured region, each
-/// region paced by the shared database-backed gate of its account.
+/// region paced by the shared database-backed gate of its account. LookupEvents answers for the caller's own account
+/// only, so a session's events are read in the session's account: through its agent, or as the broker in its own.
 /// </summary>
 internal sealed class LookupEventsSource(
     AwsEnvironment aws,
+    AccountDirectory accounts,
     NpgsqlDataSource database,
     IOptions<EvidenceOptions> options,
     TimeProvider time,
     ILoggerFactory loggers)
 {
-    private readonly ConcurrentDictionary<string, CloudTrailClient> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Account, string Region), CloudTrailClient> _clients = new();
     private readonly ConcurrentDictionary<(string Account, string Region), IRequestRateGate> _gates = new();
 
     public IReadOnlyList<string> Regions { get; } = options.Value.Regions(aws.Region.SystemName).ToArray();
@@ -33,9 +35,7 @@ internal sealed class LookupEventsSource(
         SessionIdentity session, string region, LookupAttribute attribute, DateTimeOffset start, DateTimeOffset end,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var gate = _gates.GetOrAdd((session.AccountId, region),
-            key => new PostgresRequestRateGate(database, key.Account, key.Region, options.Value.LookupRequestsPerSecond, time));
-        await foreach (var trailEvent in ClientFor(region).LookupAllAsync(attribute, start, end, gate, cancellationToken))
+        await foreach (var trailEvent in ClientFor(session.AccountId, region).LookupAllAsync(attribute, start, end, GateFor(session.AccountId, region), cancellationToken))
         {
             var record = CloudTrailRecord.Parse(trailEvent.CloudTrailEvent
                 ?? throw new InvalidDataException($"LookupEvents returned event {trailEvent.EventId} without its CloudTrailEvent record"));
@@ -45,9 +45,14 @@ internal sealed class LookupEventsSource(
         }
     }
 
-    private CloudTrailClient ClientFor(string region) =>
-        _clients.GetOrAdd(region, name => CloudTrailClient.Create(
-            new AwsEnvironment(aws.Credentials, RegionEndpoint.GetBySystemName(name), aws.EndpointOverride),
-            time,
-            loggers.CreateLogger<CloudTrailClient>()));
+    /// <summary>CloudTrail of <paramref name="accountId"/> in <paramref name="region"/>, as whoever acts in that account.</summary>
+    /// <exception cref="AccountUnreachableException">The account has no usable agent and is not the broker's own.</exception>
+    public CloudTrailClient ClientFor(string accountId, string region) =>
+        _clients.GetOrAdd((accountId, region), key => CloudTrailClient.Create(
+            accounts.EnvironmentFor(key.Account, key.Region), time, loggers.CreateLogger<CloudTrailClient>()));
+
+    /// <summary>AWS limits LookupEvents per account and region: every grant and instance shares that account and region's gate.</summary>
+    public IRequestRateGate GateFor(string accountId, string region) =>
+        _gates.GetOrAdd((accountId, region),
+            key => new PostgresRequestRateGate(database, key.Account, key.Region, options.Value.LookupRequestsPerSecond, time));
 }

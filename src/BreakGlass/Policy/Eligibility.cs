@@ -1,17 +1,21 @@
 using System.Security.Claims;
+using BreakGlass.Accounts;
 using BreakGlass.Auth;
+using BreakGlass.Aws.Iam;
 using BreakGlass.Errors;
 using Microsoft.Extensions.Options;
 
 namespace BreakGlass.Policy;
 
 /// <summary>Decides instantly, from configuration, whether a caller may break glass into a role: there is no approval queue.</summary>
-internal sealed class Eligibility(IOptionsMonitor<PolicyOptions> policy, IOptionsMonitor<AuthOptions> auth)
+internal sealed class Eligibility(IOptionsMonitor<PolicyOptions> policy, IOptionsMonitor<AuthOptions> auth, AccountDirectory accounts)
 {
     public IReadOnlyList<BreakGlassRole> RolesFor(ClaimsPrincipal caller)
     {
         var groups = caller.IdpGroups(auth.CurrentValue.RoleClaim);
-        return policy.CurrentValue.Roles.Where(role => role.AllowedGroups.Any(groups.Contains)).ToList();
+        return policy.CurrentValue.Roles
+            .Where(role => role.AllowedGroups.Any(groups.Contains) && accounts.UnreachableReason(RoleArn.AccountId(role.RoleArn)) is null)
+            .ToList();
     }
 
     /// <summary>The role the caller may assume for <paramref name="minutes"/>; throws the reason otherwise.</summary>
@@ -19,6 +23,11 @@ internal sealed class Eligibility(IOptionsMonitor<PolicyOptions> policy, IOption
     {
         var role = policy.CurrentValue.Find(roleName)
                    ?? throw new InvalidRequestException($"There is no break-glass role named '{roleName}'. GET /api/roles lists the roles you may use.");
+        // Credentials BreakGlass could not revoke must never be issued (revocation before credentials).
+        if (accounts.UnreachableReason(RoleArn.AccountId(role.RoleArn)) is { } unreachable)
+        {
+            throw new RoleUnavailableException($"'{role.Name}' cannot be used: {unreachable} It was logged as an ALERT at start.");
+        }
         if (!RolesFor(caller).Contains(role))
         {
             throw new PolicyDeniedException($"None of your groups may break glass into '{role.Name}'.");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Grants;
@@ -18,9 +19,10 @@ internal sealed record DenyRepair(string RoleArn, DenyDrift Drift, DenyPolicy Re
 /// <summary>
 /// The one owner of <c>role_denies</c> and of the role's <see cref="DenyPolicy.PolicyName"/> in IAM. Every write
 /// rebuilds the document from the database (the source of truth, not the document in IAM), reads it back, and
-/// records the verification in the audit chain; a write IAM does not hold back is a failed write.
+/// records the verification in the audit chain; a write IAM does not hold back is a failed write. IAM is called in the
+/// role's own account: through that account's agent session, or as the broker itself in its own account.
 /// </summary>
-internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, AuditLog audit, TimeProvider time, ILogger<RoleDenyWriter> logger)
+internal sealed class RoleDenyWriter(NpgsqlDataSource database, AccountDirectory accounts, AuditLog audit, TimeProvider time, ILogger<RoleDenyWriter> logger)
 {
     // IAM is eventually consistent: a read right after a write may still see the previous document.
     private static readonly TimeSpan[] ReadBackDelays = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
@@ -113,7 +115,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
                 WHERE d.role_arn = @role AND g.last_revocation_error IS NULL AND g.status <> ALL(@unfinished)
                 """,
                 new { role, unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) } })).ToHashSet();
-            var held = await iam.GetRolePolicyAsync(RoleArn.RoleName(roleArn), DenyPolicy.PolicyName, cancellationToken);
+            var held = await accounts.IamFor(roleArn).GetRolePolicyAsync(RoleArn.RoleName(roleArn), DenyPolicy.PolicyName, cancellationToken);
             if (DenyDrift.Find(held, expected, confirmed) is not { } drift)
             {
                 return null;
@@ -148,6 +150,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         NpgsqlConnection connection, Guid? grantId, string roleArn, DenyPolicy policy, string trigger, CancellationToken cancellationToken)
     {
         var roleName = RoleArn.RoleName(roleArn);
+        var iam = accounts.IamFor(roleArn);
         if (policy.IsEmpty)
         {
             await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
@@ -156,7 +159,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
         {
             await iam.PutRolePolicyAsync(roleName, DenyPolicy.PolicyName, policy.ToJson(), cancellationToken);
         }
-        var readBack = await ReadBackAsync(roleName, policy, cancellationToken)
+        var readBack = await ReadBackAsync(iam, roleName, policy, cancellationToken)
                        ?? throw new DenyVerificationException(roleArn);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await audit.AppendAsync(connection, transaction, grantId, RevocationAuditEvents.DenyVerified, SystemActor.Name,
@@ -174,7 +177,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, IamClient iam, A
 
     private sealed record ReadBack(string? DocumentSha256);
 
-    private async Task<ReadBack?> ReadBackAsync(string roleName, DenyPolicy written, CancellationToken cancellationToken)
+    private async Task<ReadBack?> ReadBackAsync(IamClient iam, string roleName, DenyPolicy written, CancellationToken cancellationToken)
     {
         foreach (var delay in ReadBackDelays)
         {

@@ -130,11 +130,11 @@ public sealed class IamClientTests(MotoServer moto) : IClassFixture<MotoServer>
     }
 
     [Fact]
-    public async Task TheClientRegisteredInDependencyInjectionSignsAndReachesTheConfiguredEndpoint()
+    public async Task TheClientsMadeByDependencyInjectionSignAndReachTheConfiguredEndpoint()
     {
-        var services = new ServiceCollection().AddLogging().AddSingleton(_aws).AddSingleton(TimeProvider.System).AddIamClient();
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddIamClients();
         await using var provider = services.BuildServiceProvider();
-        var iam = provider.GetRequiredService<IamClient>();
+        var iam = provider.GetRequiredService<IamClients>().For(_aws);
         var role = await CreateRoleAsync();
         var document = DenyDocument();
 

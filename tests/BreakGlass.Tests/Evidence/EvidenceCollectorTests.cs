@@ -332,7 +332,7 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         await s3.PutBucketAsync(location.Bucket);
         var services = await StartAsync(new()
         {
-            ["S3:Bucket"] = location.Bucket, ["S3:AccountId"] = location.AccountId, ["S3:Regions:0"] = "us-east-1",
+            ["S3:Bucket"] = location.Bucket, ["S3:AccountId"] = location.AccountId!, ["S3:Regions:0"] = "us-east-1",
         });
         return (services, s3, location);
     }

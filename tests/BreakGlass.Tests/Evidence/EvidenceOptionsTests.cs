@@ -47,7 +47,7 @@ public sealed class EvidenceOptionsTests
         };
 
         Assert.Empty(Problems(options));
-        Assert.Equal("audit/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2025/03/14/", options.S3.Location!.DayPrefix("us-east-1", new DateOnly(2025, 3, 14)));
+        Assert.Equal("audit/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2025/03/14/", options.S3.Location!.DayPrefix("123456789012", "us-east-1", new DateOnly(2025, 3, 14)));
     }
 
     private static List<ValidationResult> Problems(EvidenceOptions options)

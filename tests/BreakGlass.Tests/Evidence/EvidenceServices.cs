@@ -1,7 +1,11 @@
 using Amazon;
 using Amazon.Runtime;
+using Amazon.SecurityToken;
+using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Aws;
+using BreakGlass.Aws.Iam;
+using BreakGlass.Aws.Sts;
 using BreakGlass.Evidence;
 using BreakGlass.Jobs;
 using BreakGlass.Storage;
@@ -56,7 +60,14 @@ internal sealed class EvidenceServices : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         var serviceConnectionString = (await PostgresServer.GetAsync()).ServiceConnectionString(connectionString);
         services.AddSingleton(_ => NpgsqlDataSource.Create(serviceConnectionString));
-        services.AddSingleton(new AwsEnvironment(new BasicAWSCredentials("testing", "testing"), RegionEndpoint.USEast1, awsEndpoint));
+        var aws = new AwsEnvironment(new BasicAWSCredentials("testing", "testing"), RegionEndpoint.USEast1, awsEndpoint);
+        services.AddSingleton(aws);
+        // No broker identity is resolved here: every session is read as the broker, in its own account.
+        services.AddSingleton<IAmazonSecurityTokenService>(new AmazonSecurityTokenServiceClient(aws.Credentials,
+            new AmazonSecurityTokenServiceConfig { ServiceURL = awsEndpoint.ToString(), AuthenticationRegion = "us-east-1" }));
+        services.AddSingleton<BrokerIdentity>();
+        services.AddIamClients();
+        services.AddAccounts(configuration);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<TicketOutbox>();
         services.AddSingleton(provider => new DatabaseMigrator(

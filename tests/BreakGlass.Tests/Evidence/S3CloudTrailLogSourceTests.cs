@@ -50,13 +50,33 @@ public sealed class S3CloudTrailLogSourceTests(MotoServer moto) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnOrganizationTrailIsReadInTheFolderOfTheSessionsOwnAccount()
+    {
+        const string member = "222233334444";
+        var bucket = $"trail-{Guid.NewGuid():N}";
+        var grantKey = $"ASIA{Guid.NewGuid():N}"[..20].ToUpperInvariant();
+        using var s3 = await CreateBucketAsync(bucket);
+        var location = new S3TrailLocation(bucket, null, ["us-east-1"], OrganizationId: "o-a1b2c3d4e5");
+        await PutLogFileAsync(s3, location, member, "us-east-1", "20250314T2350Z",
+            Event("iam-create-access-key", grantKey, "2025-03-14T23:41:07Z", "member-event"));
+        await PutLogFileAsync(s3, location, Account, "us-east-1", "20250314T2350Z",
+            Event("iam-create-access-key", grantKey, "2025-03-14T23:42:07Z", "other-account-event"));
+
+        var memberRecords = await ReadAllAsync(new S3CloudTrailLogSource(s3, location), [grantKey], member);
+        var otherRecords = await ReadAllAsync(new S3CloudTrailLogSource(s3, location), [grantKey], Account);
+
+        Assert.Equal("member-event", Assert.Single(memberRecords).EventId);
+        Assert.Equal("other-account-event", Assert.Single(otherRecords).EventId);
+    }
+
+    [Fact]
     public async Task AFileDeliveredBeforeTheWindowIsNotRead()
     {
         var bucket = $"trail-{Guid.NewGuid():N}";
         var grantKey = $"ASIA{Guid.NewGuid():N}"[..20].ToUpperInvariant();
         using var s3 = await CreateBucketAsync(bucket);
         var location = new S3TrailLocation(bucket, Account, ["us-east-1"], KeyPrefix: "audit/", OrganizationId: "o-a1b2c3d4e5");
-        var dayPrefix = location.DayPrefix("us-east-1", new DateOnly(2025, 3, 14));
+        var dayPrefix = location.DayPrefix(Account, "us-east-1", new DateOnly(2025, 3, 14));
         // Not gzip: reading it would fail, so passing proves it was skipped by its delivery time.
         await s3.PutObjectAsync(new PutObjectRequest
         {
@@ -117,7 +137,11 @@ public sealed class S3CloudTrailLogSourceTests(MotoServer moto) : IClassFixture<
         return node;
     }
 
-    internal static async Task PutLogFileAsync(IAmazonS3 s3, S3TrailLocation location, string region, string delivered, params JsonObject[] records)
+    internal static Task PutLogFileAsync(IAmazonS3 s3, S3TrailLocation location, string region, string delivered, params JsonObject[] records) =>
+        PutLogFileAsync(s3, location, location.AccountId!, region, delivered, records);
+
+    /// <summary>A log file in <paramref name="accountId"/>'s folder (an organization trail has one per member account).</summary>
+    internal static async Task PutLogFileAsync(IAmazonS3 s3, S3TrailLocation location, string accountId, string region, string delivered, params JsonObject[] records)
     {
         var day = DateOnly.ParseExact(delivered[..8], "yyyyMMdd");
         foreach (var record in records)
@@ -133,16 +157,16 @@ public sealed class S3CloudTrailLogSourceTests(MotoServer moto) : IClassFixture<
         await s3.PutObjectAsync(new PutObjectRequest
         {
             BucketName = location.Bucket,
-            Key = $"{location.DayPrefix(region, day)}{location.AccountId}_CloudTrail_{region}_{delivered}_{Guid.NewGuid().ToString("N")[..16]}.json.gz",
+            Key = $"{location.DayPrefix(accountId, region, day)}{accountId}_CloudTrail_{region}_{delivered}_{Guid.NewGuid().ToString("N")[..16]}.json.gz",
             InputStream = gzipped,
             ContentType = "application/json",
         });
     }
 
-    private static async Task<List<CloudTrailRecord>> ReadAllAsync(S3CloudTrailLogSource source, IReadOnlyCollection<string> keys)
+    private static async Task<List<CloudTrailRecord>> ReadAllAsync(S3CloudTrailLogSource source, IReadOnlyCollection<string> keys, string sessionAccount = Account)
     {
         var records = new List<CloudTrailRecord>();
-        await foreach (var record in source.ReadAsync(
+        await foreach (var record in source.ReadAsync(sessionAccount,
             candidate => CloudTrailRecord.AccessKeyIdOf(candidate) is { } key && keys.Contains(key), WindowStart, WindowEnd, CancellationToken.None))
         {
             records.Add(record);

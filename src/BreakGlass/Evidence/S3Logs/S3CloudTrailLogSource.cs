@@ -37,8 +37,12 @@ internal sealed class S3CloudTrailLogSource(IAmazonS3 s3, S3TrailLocation locati
         return new S3CloudTrailLogSource(new AmazonS3Client(aws.Credentials, config), location);
     }
 
-    /// <summary>The records for which <paramref name="madeBySession"/> holds made between <paramref name="start"/> and <paramref name="end"/> (inclusive).</summary>
+    /// <summary>
+    /// The records for which <paramref name="madeBySession"/> holds made between <paramref name="start"/> and
+    /// <paramref name="end"/> (inclusive), from the folder of the session's account <paramref name="accountId"/>.
+    /// </summary>
     public async IAsyncEnumerable<CloudTrailRecord> ReadAsync(
+        string accountId,
         Func<JsonElement, bool> madeBySession,
         DateTimeOffset start,
         DateTimeOffset end,
@@ -54,7 +58,7 @@ internal sealed class S3CloudTrailLogSource(IAmazonS3 s3, S3TrailLocation locati
                 var listing = s3.Paginators.ListObjectsV2(new ListObjectsV2Request
                 {
                     BucketName = location.Bucket,
-                    Prefix = location.DayPrefix(region, day),
+                    Prefix = location.DayPrefix(location.AccountFolderFor(accountId), region, day),
                 });
                 await foreach (var logFile in listing.S3Objects.WithCancellation(cancellationToken))
                 {
