@@ -59,7 +59,7 @@ internal sealed class AwsSandbox
         var brokerPolicy = $$"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"],"Resource":{{Json(roleArns)}}},
-              {"Effect":"Allow","Action":["iam:PutRolePolicy","iam:GetRolePolicy","iam:DeleteRolePolicy"],"Resource":{{Json(roleArns)}}},
+              {"Effect":"Allow","Action":["iam:PutRolePolicy","iam:GetRolePolicy","iam:DeleteRolePolicy","iam:GetRole"],"Resource":{{Json(roleArns)}}},
               {"Effect":"Allow","Action":["cloudtrail:LookupEvents"],"Resource":"*"}]}
             """;
         await MotoIam.QueryAsync(aws, "PutUserPolicy", ("UserName", brokerUser), ("PolicyName", "breakglass-broker"), ("PolicyDocument", brokerPolicy));
