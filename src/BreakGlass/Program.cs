@@ -69,6 +69,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
+app.MapSignInConfiguration();
 app.MapGrants();
 app.MapRevokeAll();
 app.MapReviews();

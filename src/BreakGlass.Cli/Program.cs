@@ -1,0 +1,3 @@
+using BreakGlass.Cli;
+
+return await CliApp.RunAsync(args, CliHost.FromProcess());
