@@ -9,6 +9,7 @@ using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.Preflight;
 using BreakGlass.Reports;
 using BreakGlass.Reviews;
 using BreakGlass.Revocation;
@@ -45,6 +46,7 @@ builder.Services
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
     .AddReports()
+    .AddPreflight(builder.Configuration)
     .AddWebPages(builder.Configuration)
     .AddHealth();
 
@@ -79,6 +81,8 @@ app.MapReviews();
 app.MapAudit();
 app.ScheduleReviewReminder();
 app.MapEvidence();
+app.MapPreflight();
+app.SchedulePreflight();
 app.MapWebPages();
 
 app.Run();
