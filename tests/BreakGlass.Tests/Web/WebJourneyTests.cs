@@ -35,7 +35,7 @@ public sealed class WebJourneyTests(WebFixture fixture) : IClassFixture<WebFixtu
         Assert.Contains(fixture.RoleArnOf(role).Split('/')[^1], identity.Arn, StringComparison.Ordinal);
         Assert.True(await page.Locator("button.copy").First.IsVisibleAsync(), "the script shows the copy buttons");
         Assert.Contains($"export AWS_SECRET_ACCESS_KEY={secret}", await page.GetByLabel("In a shell").InputValueAsync(), StringComparison.Ordinal);
-        Assert.Contains($"breakglass credentials --role {role}", await page.GetByLabel("With the breakglass CLI (same grant, fresh credentials)").InputValueAsync(), StringComparison.Ordinal);
+        Assert.Contains($"eval \"$(breakglass env {role})\"", await page.GetByLabel("With the breakglass CLI (same grant, fresh credentials)").InputValueAsync(), StringComparison.Ordinal);
         var console = await page.GetByRole(AriaRole.Link, new() { Name = "Open AWS console" }).GetAttributeAsync("href");
         Assert.StartsWith(fixture.Federation.Url + "?Action=login&", console, StringComparison.Ordinal);
         Assert.Contains("SigninToken=signin-", console, StringComparison.Ordinal);
