@@ -47,5 +47,5 @@ public sealed class ActivityChartTests
 
     private static EvidenceEvent Event(DateTimeOffset at, string severity) =>
         new(Guid.NewGuid().ToString(), at, "ec2.amazonaws.com", "DescribeInstances", severity == EvidenceSeverity.Info, severity, null, [], [],
-            null, "us-east-1", null, null, "ASIAEXAMPLE", [], JsonDocument.Parse("{}").RootElement);
+            null, "accepted", [], null, "us-east-1", null, null, "ASIAEXAMPLE", [], JsonDocument.Parse("{}").RootElement);
 }

@@ -28,9 +28,14 @@ internal sealed class GrantModel(GrantChains chains, ReviewDecisions decisions) 
 
     public bool IsOwnGrant => Chain.Grant.Requester == User.UserName();
 
-    /// <summary>A reviewer may decide a grant nobody decided yet, unless it is their own (the service checks again).</summary>
-    public bool MayDecide => User.HasAppRole(AppRoles.Reviewer) && Chain.Review is null && !IsOwnGrant
+    private bool IsReviewer => User.HasAppRole(AppRoles.Reviewer) && !IsOwnGrant;
+
+    /// <summary>A reviewer may sign off or flag a grant nobody decided yet, unless it is their own (the service checks again).</summary>
+    public bool MayDecide => IsReviewer && Chain.Review is null
                              && Chain.Grant.Status is nameof(GrantStatus.AwaitingReview) or nameof(GrantStatus.CollectingEvidence);
+
+    /// <summary>An approval can still be corrected by a flag (never the other way round); the history keeps both.</summary>
+    public bool MayFlagApproval => IsReviewer && Chain.Review?.Decision == ReviewDecisions.Approved;
 
     public Task OnGetAsync(Guid id, string? severity, string? service, CancellationToken cancellationToken) =>
         LoadAsync(id, severity, service, cancellationToken);
