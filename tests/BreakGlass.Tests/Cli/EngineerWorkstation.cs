@@ -7,7 +7,6 @@ namespace BreakGlass.Tests.Cli;
 /// <c>breakglass</c> on PATH that runs the built CLI (what <c>dotnet tool install</c> provides), no AWS credentials of
 /// its own, no terminal and no browser. The AWS CLI on it talks to moto.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class EngineerWorkstation : IDisposable
 {
     public EngineerWorkstation(Uri awsEndpoint, string? token = null)
@@ -17,7 +16,7 @@ internal sealed class EngineerWorkstation : IDisposable
         Directory.CreateDirectory(bin);
         var launcher = Path.Combine(bin, "breakglass");
         File.WriteAllText(launcher, $"#!/bin/sh\nexec dotnet '{CliDll}' \"$@\"\n");
-        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Variables = new Dictionary<string, string?>
         {
             ["HOME"] = Home,
