@@ -7,7 +7,8 @@ namespace BreakGlass.DevIssuer;
 
 /// <summary>
 /// LOCAL DEVELOPMENT ONLY: a throwaway RSA key pair and tokens signed with it, standing in for a company IdP in the
-/// quick start and the tests. BreakGlass validates these like any IdP's tokens (a JWKS file); there is no bypass.
+/// quick start and the tests. BreakGlass validates these like any IdP's tokens (a JWKS file, or the development
+/// provider's discovery document, which publishes the same key); there is no bypass.
 /// </summary>
 public sealed class DevTokenIssuer
 {
@@ -44,6 +45,23 @@ public sealed class DevTokenIssuer
 
     public static DevTokenIssuer Load(string directory) =>
         new(new JsonWebKey(File.ReadAllText(Path.Combine(directory, PrivateKeyFileName))), directory);
+
+    /// <summary>The key pair in <paramref name="directory"/>, made on first use: a restarted provider keeps its tokens valid.</summary>
+    public static DevTokenIssuer LoadOrCreate(string directory) =>
+        File.Exists(Path.Combine(directory, PrivateKeyFileName)) ? Load(directory) : Create(directory);
+
+    /// <summary>The private key as an RSA key (what the OpenID provider signs with), carrying the same key id.</summary>
+    public RsaSecurityKey SigningKey => new(new RSAParameters
+    {
+        Modulus = Base64UrlEncoder.DecodeBytes(_signingKey.N),
+        Exponent = Base64UrlEncoder.DecodeBytes(_signingKey.E),
+        D = Base64UrlEncoder.DecodeBytes(_signingKey.D),
+        P = Base64UrlEncoder.DecodeBytes(_signingKey.P),
+        Q = Base64UrlEncoder.DecodeBytes(_signingKey.Q),
+        DP = Base64UrlEncoder.DecodeBytes(_signingKey.DP),
+        DQ = Base64UrlEncoder.DecodeBytes(_signingKey.DQ),
+        InverseQ = Base64UrlEncoder.DecodeBytes(_signingKey.QI),
+    }) { KeyId = _signingKey.Kid };
 
     /// <summary>
     /// A token for <paramref name="email"/> (verified), with the stable subject <see cref="SubjectFor"/>: like a real

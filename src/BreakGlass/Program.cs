@@ -67,6 +67,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
+app.MapSignInConfiguration();
 app.MapGrants();
 app.MapRevokeAll();
 app.MapReviews();

@@ -96,6 +96,20 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task WithOnlyAStaticKeyFileTheSignInConfigurationSaysThereIsNowhereToSignIn()
+    {
+        using var client = fixture.Client(null);
+
+        var response = await client.GetAsync("/.well-known/breakglass-configuration");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Sign-in is not configured", problem.GetProperty("title").GetString());
+        Assert.Contains("Auth:SigningKeysFile", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheOpenApiDocumentIsValidAndListsEveryEndpoint()
     {
         using var client = fixture.Client(null);

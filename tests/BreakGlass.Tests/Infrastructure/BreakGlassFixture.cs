@@ -49,6 +49,9 @@ public class BreakGlassFixture : IAsyncLifetime
     /// <summary>Extra configuration for a subclass of tests (e.g. a shorter sweep).</summary>
     internal Dictionary<string, string> Overrides { get; } = new();
 
+    /// <summary>The first instance's port, for setup that must name it in advance (a redirect URI registered at an IdP).</summary>
+    private protected int? FirstInstancePort { get; set; }
+
     /// <summary>Settings of a LocalAws front to start before moto; null for none.</summary>
     private protected virtual LocalAwsOptions? LocalAwsFront => null;
 
@@ -133,7 +136,7 @@ public class BreakGlassFixture : IAsyncLifetime
     /// <summary>Starts another instance on the same database (several instances may share one).</summary>
     internal async Task<BreakGlassProcess> StartInstanceAsync()
     {
-        var instance = new BreakGlassProcess(Environment(), Log);
+        var instance = new BreakGlassProcess(Environment(), Log, _instances.Count == 0 ? FirstInstancePort : null);
         _instances.Add(instance);
         await instance.StartAsync();
         return instance;

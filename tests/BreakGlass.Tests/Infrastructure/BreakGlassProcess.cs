@@ -10,9 +10,9 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _log;
     private Process? _process;
 
-    public BreakGlassProcess(IDictionary<string, string> environment, ConcurrentQueue<string>? sharedLog = null)
+    public BreakGlassProcess(IDictionary<string, string> environment, ConcurrentQueue<string>? sharedLog = null, int? port = null)
     {
-        Port = FreePort.Next();
+        Port = port ?? FreePort.Next();
         _environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -34,19 +34,9 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
     public async Task StartAsync()
     {
         var serviceDll = Path.Combine(AppContext.BaseDirectory, "BreakGlass.dll");
-        var info = new ProcessStartInfo("dotnet", [serviceDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var info = new ProcessStartInfo("dotnet", [serviceDll]) { WorkingDirectory = AppContext.BaseDirectory };
         foreach (var (key, value) in _environment) info.Environment[key] = value;
-        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start BreakGlass");
-        _process.OutputDataReceived += (_, line) => { if (line.Data is not null) _log.Enqueue(line.Data); };
-        _process.ErrorDataReceived += (_, line) => { if (line.Data is not null) _log.Enqueue(line.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ChildProcess.StartLogged(info, _log);
         await WaitUntilReadyAsync();
     }
 

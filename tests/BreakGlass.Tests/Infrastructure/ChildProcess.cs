@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace BreakGlass.Tests.Infrastructure;
@@ -8,9 +9,23 @@ internal sealed record ChildProcessResult(int ExitCode, string Stdout, string St
     public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
 }
 
-/// <summary>Runs a command to completion and fails loudly with its output when it does not succeed.</summary>
 internal static class ChildProcess
 {
+    /// <summary>Starts a long-running process (a server), every line it writes going to <paramref name="log"/>.</summary>
+    public static Process StartLogged(ProcessStartInfo info, ConcurrentQueue<string> log)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) log.Enqueue(line.Data); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) log.Enqueue(line.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Runs a command to completion and fails loudly with its output when it does not succeed.</summary>
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
         var result = await ExecuteAsync(fileName, arguments, environment?.ToDictionary(pair => pair.Key, pair => (string?)pair.Value));
