@@ -21,6 +21,8 @@ internal sealed class AuthProblems(IProblemDetailsService problems, IOptionsMoni
     {
         await _default.HandleAsync(next, context, policy, authorizeResult);
         if (context.Response.HasStarted || !(authorizeResult.Challenged || authorizeResult.Forbidden)) return;
+        // A page's refusal is the pages' own 403 page, and its challenge a redirect to sign in (Web/WebSetup.cs).
+        if (Web.WebSetup.HandlesErrorsOf(context)) return;
         var (title, detail) = authorizeResult.Challenged
             ? ("Sign-in required", await SignInDetailAsync(context))
             : ("Not allowed for your groups", GroupDetail(policy, context.User));
