@@ -137,6 +137,9 @@ BreakGlass is ready on http://127.0.0.1:$port   (logs: .local/logs/, API: http:/
 Token for alice@example.com (on-call engineer), also in .local/tokens/alice.jwt:
 $(cat "$state/tokens/alice.jwt")
 
+0. Check every path works (agent, deny, trust, CloudTrail) for both roles, as carol the reviewer:
+curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)"
+
 1. Break glass (copy-paste):
 curl -s -X POST http://127.0.0.1:$port/api/grants \\
   -H "Authorization: Bearer \$(cat .local/tokens/alice.jwt)" -H 'Content-Type: application/json' \\
