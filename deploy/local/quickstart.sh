@@ -103,7 +103,7 @@ for role in prod-admin prod-readonly; do
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:AttachRolePolicy\",\"iam:DetachRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"arn:aws:iam::$account:role/$role\"}]}"
 done
 moto_aws iam put-user-policy --user-name breakglass-broker --policy-name breakglass-broker --policy-document \
-  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\",\"iam:PutRolePolicy\",\"iam:GetRolePolicy\",\"iam:DeleteRolePolicy\"],\"Resource\":[\"${role_arns[0]}\",\"${role_arns[1]}\"]},{\"Effect\":\"Allow\",\"Action\":\"cloudtrail:LookupEvents\",\"Resource\":\"*\"}]}"
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\",\"iam:PutRolePolicy\",\"iam:GetRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:GetRole\"],\"Resource\":[\"${role_arns[0]}\",\"${role_arns[1]}\"]},{\"Effect\":\"Allow\",\"Action\":\"cloudtrail:LookupEvents\",\"Resource\":\"*\"}]}"
 # From here on moto checks every signature and IAM policy, as AWS would.
 curl -fsS -X POST -H 'Content-Type: text/plain' --data 0 "http://127.0.0.1:$moto_port/moto-api/reset-auth" >/dev/null
 

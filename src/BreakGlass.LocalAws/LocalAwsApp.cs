@@ -11,6 +11,15 @@ namespace BreakGlass.LocalAws;
 /// A local AWS front for moto: it forwards every AWS call to moto and records it as a CloudTrail event,
 /// and answers CloudTrail's LookupEvents (which moto lacks) from those records.
 /// </summary>
+/// <remarks>
+/// Accounts: moto keeps each account's state apart, and credentials from an AssumeRole into account X's role act on
+/// X's state. The front follows: a call made with a session it saw issued is recorded in that session's account, a
+/// caller's LookupEvents sees only its own account's recorded calls and is rate-limited per account and region, and
+/// IAM enforcement (<see cref="Iam.IamEnforcement"/>) works in each account the front has an administrator for.
+/// Not modelled: keys the front did not see issued (users made straight in moto) all count as the front's own
+/// account; seeded events are returned in every account; organizations, SCPs and organization trails do not exist;
+/// a cross-account trust policy is checked only for the role's existence and its <c>sts:ExternalId</c>.
+/// </remarks>
 internal static class LocalAwsApp
 {
     /// <summary>Starts the front in this process on 127.0.0.1:<paramref name="port"/> (0 picks a free port).</summary>
@@ -38,10 +47,8 @@ internal static class LocalAwsApp
         builder.Services.AddSingleton<LookupEventsEndpoint>();
         builder.Services.AddSingleton(new MotoProxy(motoEndpoint));
         builder.Services.AddSingleton<IssuedSessions>();
-        builder.Services.AddSingleton(provider => new IamEnforcement(
-            provider.GetRequiredService<IssuedSessions>(),
-            options.MotoAdmin is { } admin ? new MotoAdmin(motoEndpoint, admin) : null,
-            provider.GetRequiredService<ILogger<IamEnforcement>>()));
+        builder.Services.AddSingleton(new MotoAdmins(motoEndpoint, options));
+        builder.Services.AddSingleton<IamEnforcement>();
         builder.Services.AddSingleton<AwsFront>();
 
         var app = builder.Build();

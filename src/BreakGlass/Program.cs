@@ -9,6 +9,7 @@ using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.Preflight;
 using BreakGlass.Reports;
 using BreakGlass.Reviews;
 using BreakGlass.Revocation;
@@ -44,6 +45,7 @@ builder.Services
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
     .AddReports()
+    .AddPreflight(builder.Configuration)
     .AddHealth();
 
 var app = builder.Build();
@@ -74,5 +76,7 @@ app.MapReviews();
 app.MapAudit();
 app.ScheduleReviewReminder();
 app.MapEvidence();
+app.MapPreflight();
+app.SchedulePreflight();
 
 app.Run();

@@ -7,8 +7,9 @@ namespace BreakGlass.LocalAws.CloudTrail;
 /// <summary>
 /// CloudTrail's LookupEvents, answered from the event store with the checks AWS makes: operation target,
 /// JSON 1.1 content type, a well-formed SigV4 authorization scoped to cloudtrail, the request rate, and the body.
+/// As in AWS, a caller sees its own account's events only, and the rate limit is per account and region.
 /// </summary>
-internal sealed class LookupEventsEndpoint(EventStore store, LookupThrottle throttle, LocalAwsOptions options)
+internal sealed class LookupEventsEndpoint(EventStore store, LookupThrottle throttle, KnownIdentities identities)
 {
     public const string TargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
     public const string Target = TargetPrefix + "LookupEvents";
@@ -20,7 +21,7 @@ internal sealed class LookupEventsEndpoint(EventStore store, LookupThrottle thro
         {
             var region = Admit(request, credential, signatureProblem);
             var query = LookupEventsRequestReader.Read(body);
-            var (page, nextToken) = PageOf(query, region);
+            var (page, nextToken) = PageOf(query, identities.AccountOf(credential!.AccessKeyId), region);
             return new PendingAnswer(new CallOutcome(StatusCodes.Status200OK, null, null, requestId),
                 (response, _) => WriteAsync(response, page, nextToken, requestId));
         }
@@ -56,16 +57,16 @@ internal sealed class LookupEventsEndpoint(EventStore store, LookupThrottle thro
         {
             throw new AwsServiceException(403, "InvalidSignatureException", "Credential should be scoped to correct service: 'cloudtrail'.");
         }
-        if (!throttle.TryAdmit(options.AccountId, credential.Region))
+        if (!throttle.TryAdmit(identities.AccountOf(credential.AccessKeyId), credential.Region))
         {
             throw new AwsServiceException(400, "ThrottlingException", "Rate exceeded");
         }
         return credential.Region;
     }
 
-    private (List<StoredEvent> Page, string? NextToken) PageOf(LookupEventsQuery query, string region)
+    private (List<StoredEvent> Page, string? NextToken) PageOf(LookupEventsQuery query, string account, string region)
     {
-        var matching = store.Matching(candidate => query.Selects(candidate, region));
+        var matching = store.Matching(candidate => (candidate.RecipientAccountId ?? account) == account && query.Selects(candidate, region));
         var queryHash = NextToken.HashOf(query.Canonical(region));
         var first = 0;
         if (query.NextToken is not null)

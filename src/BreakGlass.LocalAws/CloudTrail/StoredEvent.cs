@@ -4,6 +4,10 @@ using System.Text.Json;
 namespace BreakGlass.LocalAws.CloudTrail;
 
 /// <summary>A CloudTrail record as kept by the emulator: the raw JSON plus what LookupEvents filters and returns.</summary>
+/// <param name="RecipientAccountId">
+/// The account whose trail holds a recorded call; null for a seeded event, which LookupEvents returns in every account
+/// (seeding is a test's way to put events of its choosing in front of whichever caller reads them).
+/// </param>
 internal sealed record StoredEvent(
     string EventId,
     DateTimeOffset EventTime,
@@ -15,7 +19,8 @@ internal sealed record StoredEvent(
     string? Username,
     IReadOnlyList<StoredResource> Resources,
     string EventCategory,
-    string Raw)
+    string Raw,
+    string? RecipientAccountId = null)
 {
     public const string Management = "Management";
     public const string Data = "Data";

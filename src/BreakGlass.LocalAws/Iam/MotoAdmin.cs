@@ -5,7 +5,10 @@ using Amazon.Runtime.Signing;
 
 namespace BreakGlass.LocalAws.Iam;
 
-/// <summary>The front's own signed IAM calls to moto, as an identity allowed everything. They are not recorded as CloudTrail events.</summary>
+/// <summary>
+/// The front's own signed IAM calls to moto, as an identity allowed everything in one account (moto finds the account
+/// from the key). They are not recorded as CloudTrail events.
+/// </summary>
 internal sealed class MotoAdmin(Uri motoEndpoint, MotoAdminCredentials credentials)
 {
     private readonly HttpClient _http = new(new SigV4SigningHandler(
@@ -15,6 +18,12 @@ internal sealed class MotoAdmin(Uri motoEndpoint, MotoAdminCredentials credentia
     public async Task<int?> RoleMaxSessionDurationAsync(string roleName, CancellationToken cancellationToken) =>
         await QueryAsync("GetRole", [new("RoleName", roleName)], cancellationToken) is { } role
             ? int.Parse(Value(role, "MaxSessionDuration") ?? "3600", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>The role's trust policy, or null when there is no such role.</summary>
+    public async Task<string?> RoleTrustPolicyAsync(string roleName, CancellationToken cancellationToken) =>
+        await QueryAsync("GetRole", [new("RoleName", roleName)], cancellationToken) is { } role
+            ? Uri.UnescapeDataString(Value(role, "AssumeRolePolicyDocument") ?? "")
             : null;
 
     /// <summary>The inline policy document as moto stores it, or null when there is none.</summary>

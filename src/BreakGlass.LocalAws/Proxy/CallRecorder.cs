@@ -5,7 +5,7 @@ using BreakGlass.LocalAws.CloudTrail;
 namespace BreakGlass.LocalAws.Proxy;
 
 /// <summary>Writes a CloudTrail record (eventVersion 1.09) for every signed call the front handled.</summary>
-internal sealed class CallRecorder(EventStore store, KnownIdentities identities, LocalAwsOptions options, TimeProvider time, ILogger<CallRecorder> logger)
+internal sealed class CallRecorder(EventStore store, KnownIdentities identities, TimeProvider time, ILogger<CallRecorder> logger)
 {
     public void Record(HttpContext context, AwsCall call, CallOutcome outcome)
     {
@@ -32,10 +32,12 @@ internal sealed class CallRecorder(EventStore store, KnownIdentities identities,
         record["readOnly"] = call.ReadOnly;
         record["eventType"] = "AwsApiCall";
         record["managementEvent"] = !call.IsDataEvent;
-        record["recipientAccountId"] = options.AccountId;
+        // The account the call acted in: a member account's agent or engineer session is recorded in that account's trail.
+        var account = identities.AccountOf(call.Credential.AccessKeyId);
+        record["recipientAccountId"] = account;
         record["eventCategory"] = call.IsDataEvent ? StoredEvent.Data : StoredEvent.Management;
 
-        store.Add(StoredEvent.FromRaw(record.ToJsonString()));
+        store.Add(StoredEvent.FromRaw(record.ToJsonString()) with { RecipientAccountId = account });
         logger.LogInformation("{EventSource} {EventName} by {AccessKeyId}: {StatusCode} {ErrorCode}",
             call.EventSource, call.Action, call.Credential.AccessKeyId, outcome.StatusCode, outcome.ErrorCode);
     }

@@ -42,6 +42,10 @@ internal sealed class KnownIdentities(LocalAwsOptions options, TimeProvider time
             ? (JsonObject)identity.DeepClone()
             : new JsonObject { ["type"] = "Unknown", ["accountId"] = options.AccountId, ["accessKeyId"] = accessKeyId };
 
+    /// <summary>The account a call signed with <paramref name="accessKeyId"/> acts in (the front's own for a key it did not see issued).</summary>
+    public string AccountOf(string accessKeyId) =>
+        _byAccessKey.TryGetValue(accessKeyId, out var identity) && identity["accountId"]?.GetValue<string>() is { } account ? account : options.AccountId;
+
     private JsonObject? AssumedRole(string accessKeyId, string? assumedRoleId, string? arn, string? sourceIdentity)
     {
         // arn:aws:sts::123456789012:assumed-role/RoleName/SessionName

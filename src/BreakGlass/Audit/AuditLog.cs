@@ -45,4 +45,14 @@ internal sealed class AuditLog(TimeProvider time)
     public static Task<DateTimeOffset?> LastOccurredAtAsync(NpgsqlConnection connection, Guid grantId, params string[] eventTypes) =>
         connection.ExecuteScalarAsync<DateTimeOffset?>(
             "SELECT max(occurred_at) FROM audit_events WHERE grant_id = @grantId AND event_type = ANY(@eventTypes)", new { grantId, eventTypes });
+
+    /// <summary>The newest event of <paramref name="eventType"/> that concerns no grant (a role or the whole service), or null.</summary>
+    public static Task<AuditEvent?> LatestServiceEventAsync(NpgsqlConnection connection, string eventType, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<AuditEvent?>(new CommandDefinition(
+            """
+            SELECT sequence, occurred_at AS OccurredAt, grant_id AS GrantId, event_type AS EventType, actor, data,
+                   previous_hash AS PreviousHash, hash
+            FROM audit_events WHERE grant_id IS NULL AND event_type = @eventType ORDER BY sequence DESC LIMIT 1
+            """,
+            new { eventType }, cancellationToken: cancellationToken));
 }

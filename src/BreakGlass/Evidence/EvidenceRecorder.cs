@@ -39,7 +39,7 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
             """,
             new { passAt, final = pass == EvidencePass.Final, rules.Version, grant.Id }, transaction);
 
-        var stored = (await EvidenceStore.LoadAsync(connection, transaction, grant.Id, rules.Version, cancellationToken))!;
+        var stored = (await EvidenceStore.LoadAsync(connection, transaction, grant.Id, rules, cancellationToken))!;
         var report = stored with { Sha256 = EvidenceHash.Of(stored) };
         await connection.ExecuteAsync(
             "UPDATE evidence SET sha256 = @Sha256, summary = CAST(@summary AS jsonb) WHERE grant_id = @GrantId",
@@ -82,6 +82,7 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
         DateTimeOffset collectedAt, CancellationToken cancellationToken)
     {
         var roleName = RoleArn.RoleName(grant.RoleArn);
+        var endedAt = grant.EndedAt ?? grant.ExpiresAt;
         var unique = records.DistinctBy(collected => collected.Record.EventId, StringComparer.Ordinal).ToList();
         var added = 0;
         foreach (var chunk in unique.Chunk(InsertsPerBatch))
@@ -89,7 +90,7 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
             await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var collected in chunk)
             {
-                batch.BatchCommands.Add(InsertCommand(grant.Id, collected, rules.Classify(collected.Record, roleName), collectedAt));
+                batch.BatchCommands.Add(InsertCommand(grant.Id, collected, rules.Classify(collected.Record, roleName, endedAt), collectedAt));
             }
             added += await batch.ExecuteNonQueryAsync(cancellationToken);
         }

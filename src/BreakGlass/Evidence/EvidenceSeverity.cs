@@ -9,8 +9,13 @@ internal static class EvidenceSeverity
     public const string High = "high";
     public const string Info = "info";
 
-    /// <summary>The flag of events that create lasting access; the review shows them first.</summary>
+    /// <summary>The flag of events that create lasting access; the review shows them first after <see cref="AfterEnd"/>.</summary>
     public const string Persistence = "persistence";
+
+    /// <summary>The flag of calls made after the grant ended, accepted or refused; the review shows them first of all.</summary>
+    public const string AfterEnd = "after-end";
+
+    public const string AccessDenied = "accessDenied";
 
     /// <summary>Most severe first.</summary>
     public static readonly IReadOnlyList<string> Ordered = [Critical, High, Info];
@@ -24,9 +29,10 @@ internal static class EvidenceSeverity
 
     public static IReadOnlyList<string> FlagNames(EventFlags flags)
     {
-        var names = new List<string>(4);
+        var names = new List<string>(5);
+        if (flags.HasFlag(EventFlags.AfterEnd)) names.Add(AfterEnd);
         if (flags.HasFlag(EventFlags.Error)) names.Add("error");
-        if (flags.HasFlag(EventFlags.AccessDenied)) names.Add("accessDenied");
+        if (flags.HasFlag(EventFlags.AccessDenied)) names.Add(AccessDenied);
         if (flags.HasFlag(EventFlags.TargetsBreakGlassRole)) names.Add("targetsBreakGlassRole");
         if (flags.HasFlag(EventFlags.Persistence)) names.Add(Persistence);
         return names;

@@ -1,5 +1,5 @@
 using System.Data;
-using System.Text.Json;
+using BreakGlass.Aws.CloudTrail;
 using BreakGlass.Evidence.Rules;
 using Dapper;
 using Npgsql;
@@ -15,36 +15,42 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // One snapshot: a pass committing between the two reads must not pair new events with an old hash.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var report = await LoadAsync(connection, transaction, grantId, rules.Version, cancellationToken);
+        var report = await LoadAsync(connection, transaction, grantId, rules, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return report;
     }
 
+    /// <param name="rules">Name what each event touched: the names follow the current rules file, so a new entry names old events too.</param>
     internal static async Task<EvidenceReport?> LoadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, int currentRulesVersion, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, SeverityRules rules, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<EvidenceRow>(
             """
             SELECT g.id AS GrantId, e.grant_id IS NOT NULL AS Planned, e.completeness, e.first_pass_at AS FirstPassAt,
-                   e.final_pass_at AS FinalPassAt, e.final_pass_due_at AS FinalPassDueAt, e.sha256, e.rules_version AS RulesVersion
-            FROM grants g LEFT JOIN evidence e ON e.grant_id = g.id
+                   e.final_pass_at AS FinalPassAt, e.final_pass_due_at AS FinalPassDueAt, e.sha256, e.rules_version AS RulesVersion,
+                   g.requester, g.requester_name AS RequesterName, g.role_name AS Role, g.reason, g.requested_at AS RequestedAt,
+                   g.expires_at AS ExpiresAt, g.ended_at AS EndedAt, g.end_reason AS EndReason,
+                   coalesce(t.identifier, g.ticket_reference) AS Ticket, t.url AS TicketUrl
+            FROM grants g LEFT JOIN evidence e ON e.grant_id = g.id LEFT JOIN tickets t ON t.grant_id = g.id
             WHERE g.id = @grantId
             """,
             new { grantId }, transaction);
         if (row is null) return null;
+        var grant = new EvidenceGrant(row.Requester, row.RequesterName, row.Role, row.Reason, row.RequestedAt, row.ExpiresAt, row.EndedAt,
+            row.EndReason, row.Ticket, row.TicketUrl);
         if (!row.Planned)
         {
             return new EvidenceReport(grantId, EvidenceCompleteness.None, null, null, null,
-                EvidenceHash.Compute(grantId, EvidenceCompleteness.None, null, null, []), EvidenceSummaries.Of([]), [], currentRulesVersion);
+                EvidenceHash.Compute(grantId, EvidenceCompleteness.None, null, null, []), grant, EvidenceSummaries.Of([]), [], rules.Version);
         }
-        var events = await EventsAsync(connection, transaction, grantId, cancellationToken);
+        var events = await EventsAsync(connection, transaction, grantId, rules.Resources, cancellationToken);
         return new EvidenceReport(grantId, row.Completeness!, row.FirstPassAt, row.FinalPassAt, row.FinalPassDueAt, row.Sha256!,
-            EvidenceSummaries.Of(events), events, row.RulesVersion!.Value);
+            grant, EvidenceSummaries.Of(events), events, row.RulesVersion!.Value);
     }
 
-    /// <summary>Those that create lasting access first, then most severe first, then by time.</summary>
+    /// <summary>Calls after the grant ended first, then those that create lasting access, then most severe first, then by time.</summary>
     private static async Task<List<EvidenceEvent>> EventsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid grantId, ResourceNamer resources, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -52,7 +58,7 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
                    error_code, aws_region, source_ip, user_agent, access_key_id, resources, raw::text
             FROM evidence_events
             WHERE grant_id = $1
-            ORDER BY 'persistence' = ANY(flags) DESC, array_position(ARRAY['critical', 'high', 'info'], severity), event_time, event_id COLLATE "C"
+            ORDER BY 'after-end' = ANY(flags) DESC, 'persistence' = ANY(flags) DESC, array_position(ARRAY['critical', 'high', 'info'], severity), event_time, event_id COLLATE "C"
             """,
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = grantId });
@@ -60,7 +66,9 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
         var events = new List<EvidenceEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            using var raw = JsonDocument.Parse(reader.GetString(15));
+            var record = CloudTrailRecord.Parse(reader.GetString(15));
+            var flags = reader.GetFieldValue<string[]>(8);
+            var errorCode = NullableString(reader, 9);
             events.Add(new EvidenceEvent(
                 EventId: reader.GetString(0),
                 EventTime: new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
@@ -70,14 +78,17 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
                 Severity: reader.GetString(5),
                 RuleId: NullableString(reader, 6),
                 Reasons: reader.GetFieldValue<string[]>(7),
-                Flags: reader.GetFieldValue<string[]>(8),
-                ErrorCode: NullableString(reader, 9),
+                Flags: flags,
+                ErrorCode: errorCode,
+                Outcome: EventOutcome.Of(errorCode, flags),
+                Touched: resources.Touched(record),
+                Change: resources.ChangeOf(record),
                 AwsRegion: NullableString(reader, 10),
                 SourceIpAddress: NullableString(reader, 11),
                 UserAgent: NullableString(reader, 12),
                 AccessKeyId: NullableString(reader, 13),
                 Resources: reader.GetFieldValue<string[]>(14),
-                Raw: raw.RootElement.Clone()));
+                Raw: record.Raw));
         }
         return events;
     }
@@ -86,5 +97,6 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
 
     private sealed record EvidenceRow(
         Guid GrantId, bool Planned, string? Completeness, DateTimeOffset? FirstPassAt, DateTimeOffset? FinalPassAt,
-        DateTimeOffset? FinalPassDueAt, string? Sha256, int? RulesVersion);
+        DateTimeOffset? FinalPassDueAt, string? Sha256, int? RulesVersion, string Requester, string RequesterName, string Role, string Reason,
+        DateTimeOffset RequestedAt, DateTimeOffset ExpiresAt, DateTimeOffset? EndedAt, string? EndReason, string? Ticket, string? TicketUrl);
 }

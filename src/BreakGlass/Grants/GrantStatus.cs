@@ -32,7 +32,8 @@ internal static class GrantStatuses
         [GrantStatus.CollectingEvidence] = [GrantStatus.AwaitingReview, GrantStatus.Approved, GrantStatus.Flagged],
         [GrantStatus.AwaitingReview] = [GrantStatus.Approved, GrantStatus.Flagged],
         [GrantStatus.Failed] = [],
-        [GrantStatus.Approved] = [],
+        // A decision is corrected, never erased: a flag may supersede an approval (Reviews/ReviewDecisions.cs), never the reverse.
+        [GrantStatus.Approved] = [GrantStatus.Flagged],
         [GrantStatus.Flagged] = [],
     };
 

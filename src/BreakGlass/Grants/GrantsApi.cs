@@ -20,10 +20,10 @@ internal static class GrantsApi
 
         var grants = app.MapGroup("/api/grants").WithTags("Grants").ProducesAuthorisedProblems();
         // 403 also when the policy refuses, 422 for a reused Idempotency-Key or a ticket Linear does not know, 502 when STS fails,
-        // 503 when the role's account cannot be reached to revoke (Accounts).
+        // 503 (declared for every endpoint) also when the role's account cannot be reached to revoke (Accounts).
         grants.MapPost("/", CreateAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity,
-                StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable).CarriesCredentials();
+                StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway).CarriesCredentials();
         grants.MapPost("/{id:guid}/credentials", ReissueAsync).RequireAuthorization(AppRoles.Requester).RequireRateLimiting(GrantRequestsRateLimit)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway)
             .CarriesCredentials();

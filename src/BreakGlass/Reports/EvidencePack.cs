@@ -51,19 +51,23 @@ internal static class EvidencePack
         return buffer.ToArray();
     }
 
-    /// <summary>The events that created lasting access first, by time; then everything, BreakGlass's and the session's, by time.</summary>
+    /// <summary>
+    /// Calls made after the grant ended first, then the events that created lasting access, by time; then everything,
+    /// BreakGlass's and the session's, by time. <c>resources</c> names what each call touched.
+    /// </summary>
     private static string Timeline(GrantChain chain, EvidenceReport report)
     {
         var rows = chain.AuditEvents
-            .Select(e => (Persistence: false, Time: e.OccurredAt, Row: (IReadOnlyList<string?>)
-                [Csv.Timestamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", "", e.Data.GetRawText()]))
-            .Concat(report.Events.Select(e => (Persistence: EvidenceSummaries.IsPersistence(e), Time: e.EventTime, Row: (IReadOnlyList<string?>)
+            .Select(e => (Rank: 2, Time: e.OccurredAt, Row: (IReadOnlyList<string?>)
+                [Csv.Timestamp(e.OccurredAt), "breakglass", e.Actor, e.EventType, "", "", "", "", e.Data.GetRawText()]))
+            .Concat(report.Events.Select(e => (Rank: EvidenceSummaries.IsAfterEnd(e) ? 0 : EvidenceSummaries.IsPersistence(e) ? 1 : 2, Time: e.EventTime,
+                Row: (IReadOnlyList<string?>)
                 [Csv.Timestamp(e.EventTime), "cloudtrail", e.AccessKeyId, $"{e.EventSource}:{e.EventName}", e.Severity, string.Join(" ", e.Flags),
-                 e.ErrorCode, string.Join("; ", e.Reasons.Concat(e.Resources))])))
-            .OrderByDescending(row => row.Persistence)
+                 e.ErrorCode, string.Join("; ", e.Touched), string.Join("; ", e.Reasons)])))
+            .OrderBy(row => row.Rank)
             .ThenBy(row => row.Time)
             .Select(row => row.Row);
-        return Csv.Write(["time", "source", "actor", "event", "severity", "flags", "error", "detail"], rows);
+        return Csv.Write(["time", "source", "actor", "event", "severity", "flags", "error", "resources", "detail"], rows);
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);

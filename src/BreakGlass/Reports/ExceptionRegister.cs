@@ -8,7 +8,8 @@ namespace BreakGlass.Reports;
 internal sealed record RegisterFilter(
     DateTimeOffset? From, DateTimeOffset? To, string? Requester, string? Role, GrantStatus? Status, string? Decision, int Page, int PageSize);
 
-internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review);
+/// <param name="Review">The current decision; <paramref name="ReviewHistory"/> holds every decision, oldest first (a flag may supersede an approval).</param>
+internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review, IReadOnlyList<ReviewView> ReviewHistory);
 
 internal sealed record RegisterPage(int Page, int PageSize, long Total, IReadOnlyList<RegisterEntry> Items);
 
@@ -16,13 +17,13 @@ internal sealed record RegisterPage(int Page, int PageSize, long Total, IReadOnl
 internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews views)
 {
     private const string Where =
-        """
+        $"""
         WHERE (@From::timestamptz IS NULL OR g.requested_at >= @From)
           AND (@To::timestamptz IS NULL OR g.requested_at < @To)
           AND (@Requester::text IS NULL OR g.requester = @Requester OR lower(g.requester_name) = lower(@Requester))
           AND (@Role::text IS NULL OR lower(g.role_name) = lower(@Role))
           AND (@Status::text IS NULL OR g.status = @Status)
-          AND (@Decision::text IS NULL OR (@Decision = 'none' AND r.grant_id IS NULL) OR r.decision = @Decision)
+          AND (@Decision::text IS NULL OR (@Decision = 'none' AND NOT {ReviewRecords.HasDecision}) OR {ReviewRecords.CurrentDecisionIs})
         """;
 
     public async Task<RegisterPage> QueryAsync(RegisterFilter filter, CancellationToken cancellationToken)
@@ -34,15 +35,15 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
             Limit = filter.PageSize, Offset = (filter.Page - 1) * filter.PageSize,
         };
         var total = await connection.ExecuteScalarAsync<long>(
-            $"SELECT count(*) FROM grants g LEFT JOIN reviews r ON r.grant_id = g.id {Where}", parameters);
+            $"SELECT count(*) FROM grants g {Where}", parameters);
         var grants = (await connection.QueryAsync<Grant>(
             $"""
              SELECT {GrantStore.Columns}
-             FROM grants g LEFT JOIN reviews r ON r.grant_id = g.id {Where}
+             FROM grants g {Where}
              ORDER BY g.requested_at DESC, g.id LIMIT @Limit OFFSET @Offset
              """, parameters)).AsList();
         var reviews = await ReviewRecords.FindAllAsync(connection, grants.Select(grant => grant.Id).ToArray());
-        var items = (await views.ViewAllAsync(connection, grants, cancellationToken)).Select(view => new RegisterEntry(view, reviews.GetValueOrDefault(view.Id))).ToList();
+        var items = (await views.ViewAllAsync(connection, grants, cancellationToken)).Select(view => new RegisterEntry(view, reviews.GetValueOrDefault(view.Id)?.Current, reviews.GetValueOrDefault(view.Id)?.Decisions ?? [])).ToList();
         return new RegisterPage(filter.Page, filter.PageSize, total, items);
     }
 
@@ -50,6 +51,7 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
     [
         "grant_id", "status", "requester", "role", "role_arn", "reason", "requested_at", "expires_at", "ended_at", "ended_by",
         "end_reason", "ticket", "ticket_url", "access_key_ids", "decision", "reviewer", "decided_at", "review_notes", "evidence_sha256",
+        "review_history",
     ];
 
     public static string ToCsv(RegisterPage page) =>
@@ -59,5 +61,6 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
             Csv.Timestamp(item.Grant.RequestedAt), Csv.Timestamp(item.Grant.ExpiresAt), Csv.Timestamp(item.Grant.EndedAt), item.Grant.EndedBy,
             item.Grant.EndReason, item.Grant.Ticket?.Identifier, item.Grant.Ticket?.Url, string.Join(' ', item.Grant.AccessKeyIds),
             item.Review?.Decision, item.Review?.Reviewer, Csv.Timestamp(item.Review?.DecidedAt), item.Review?.Notes, item.Review?.EvidenceSha256,
+            string.Join("; ", item.ReviewHistory.Select(review => $"{review.Decision} by {review.Reviewer} at {Csv.Timestamp(review.DecidedAt)}")),
         ]));
 }

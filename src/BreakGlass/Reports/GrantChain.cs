@@ -17,11 +17,13 @@ internal sealed record EvidenceOverview(
     string Completeness, DateTimeOffset? FirstPassAt, DateTimeOffset? FinalPassAt, string Sha256, int RulesVersion, EvidenceSummary Summary);
 
 /// <summary>One grant's whole chain of evidence: request and policy decision, ticket, credentials, revocation, evidence, review, and every audit event.</summary>
+/// <param name="Review">The current decision; <paramref name="ReviewHistory"/> holds every decision, oldest first.</param>
 internal sealed record GrantChain(
     GrantResponse Grant,
     IReadOnlyList<CredentialIssue> Credentials,
     EvidenceOverview Evidence,
     ReviewView? Review,
+    IReadOnlyList<ReviewView> ReviewHistory,
     IReadOnlyList<AuditEventView> AuditEvents);
 
 internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, EvidenceStore evidence)
@@ -46,11 +48,13 @@ internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, E
                                            && e.Data.TryGetProperty("accessKeyId", out var key) && key.GetString() == row.AccessKeyId)?.Sequence))
             .ToList();
         var report = (await evidence.LoadReportAsync(grantId, cancellationToken))!;
+        var reviews = await ReviewRecords.FindAsync(connection, grantId);
         var chain = new GrantChain(
             await views.ViewAsync(grant, null, cancellationToken),
             credentials,
             new EvidenceOverview(report.Completeness, report.FirstPassAt, report.FinalPassAt, report.Sha256, report.RulesVersion, report.Summary),
-            await ReviewRecords.FindAsync(connection, grantId),
+            reviews.Current,
+            reviews.Decisions,
             events);
         return (chain, report);
     }

@@ -16,7 +16,8 @@ internal sealed record ReviewItem(
     string EvidenceCompleteness,
     string EvidenceSha256,
     EvidenceSummary EvidenceSummary,
-    ReviewView? Decision);
+    ReviewView? Decision,
+    IReadOnlyList<ReviewView> DecisionHistory);
 
 /// <summary>The reviewers' queue: closed grants whose evidence is complete (or whose final pass is overdue), by due time.</summary>
 internal sealed class ReviewQueue(
@@ -32,14 +33,13 @@ internal sealed class ReviewQueue(
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset ReviewableSince)>(
-            """
+            $"""
             SELECT g.id, coalesce(e.final_pass_at, e.final_pass_due_at + @grace) AS reviewable_since
             FROM grants g
             JOIN evidence e ON e.grant_id = g.id
-            LEFT JOIN reviews r ON r.grant_id = g.id
             WHERE CASE @status
-                WHEN 'Done' THEN r.grant_id IS NOT NULL
-                ELSE r.grant_id IS NULL
+                WHEN 'Done' THEN {ReviewRecords.HasDecision}
+                ELSE NOT {ReviewRecords.HasDecision}
                      AND (g.status = @awaitingReview OR (g.status = @collectingEvidence AND e.final_pass_due_at + @grace <= @now))
                      AND ((@status = 'Overdue') = (coalesce(e.final_pass_at, e.final_pass_due_at + @grace) + @due <= @now))
                 END
@@ -65,7 +65,8 @@ internal sealed class ReviewQueue(
             var report = (await evidence.LoadReportAsync(grantId, cancellationToken))!;
             var dueAt = reviewableSince.AddHours(settings.DueAfterHours);
             items.Add(new ReviewItem(grantViews[grantId], reviewableSince, dueAt, now >= dueAt,
-                report.Completeness, report.Sha256, report.Summary, decisions.GetValueOrDefault(grantId)));
+                report.Completeness, report.Sha256, report.Summary, decisions.GetValueOrDefault(grantId)?.Current,
+                decisions.GetValueOrDefault(grantId)?.Decisions ?? []));
         }
         return items;
     }

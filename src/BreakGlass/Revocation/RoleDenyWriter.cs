@@ -129,6 +129,56 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, AccountDirectory
         }
     }
 
+    /// <summary>
+    /// Proves, for preflight, that BreakGlass can read the role's deny and write it: what IAM holds is written back
+    /// unchanged; a role with no deny yet gets a probe that matches no session, removed at once. Both are read back.
+    /// Under the role's lock, so neither a revocation nor the reconciler ever sees the probe.
+    /// </summary>
+    /// <returns>What was proven, for the preflight report.</returns>
+    /// <exception cref="DenyVerificationException">IAM did not hold back what was written.</exception>
+    public async Task<string> ProbeAsync(string roleArn, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var role = RoleArn.Canonical(roleArn);
+        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, role);
+        try
+        {
+            var iam = accounts.IamFor(roleArn);
+            var roleName = RoleArn.RoleName(roleArn);
+            var held = await iam.GetRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
+            if (held is not null)
+            {
+                await iam.PutRolePolicyAsync(roleName, DenyPolicy.PolicyName, held, cancellationToken);
+                return await HoldsAsync(iam, roleName, held, cancellationToken)
+                    ? $"{DenyPolicy.PolicyName} read and written back unchanged"
+                    : throw new DenyVerificationException(roleArn);
+            }
+            await iam.PutRolePolicyAsync(roleName, DenyPolicy.PolicyName, ProbeDocument, cancellationToken);
+            await iam.DeleteRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken);
+            return await HoldsAsync(iam, roleName, null, cancellationToken)
+                ? $"no {DenyPolicy.PolicyName} yet: a probe deny was written and removed"
+                : throw new DenyVerificationException(roleArn);
+        }
+        finally
+        {
+            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, role);
+        }
+    }
+
+    private async Task<bool> HoldsAsync(IamClient iam, string roleName, string? expected, CancellationToken cancellationToken)
+    {
+        foreach (var delay in ReadBackDelays)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            if (await iam.GetRolePolicyAsync(roleName, DenyPolicy.PolicyName, cancellationToken) == expected) return true;
+        }
+        return false;
+    }
+
+    // No grant id is ever "preflight-probe" (ids are GUIDs), so the probe denies no session while it exists.
+    private const string ProbeDocument =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"BreakGlassPreflightProbe\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:PrincipalTag/" + DenyPolicy.GrantTagKey + "\":\"preflight-probe\"}}}]}";
+
     /// <summary>Every role that has denied grants: the reconciler checks these besides the configured roles.</summary>
     public async Task<IReadOnlyList<string>> RolesWithDeniesAsync(CancellationToken cancellationToken)
     {

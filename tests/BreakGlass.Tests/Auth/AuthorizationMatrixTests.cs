@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/audit/grants/0198c0de-0000-7000-8000-000000000001/export", "auditor" },
         { "GET", "/api/reviews", "reviewer" },
         { "POST", "/api/reviews/0198c0de-0000-7000-8000-000000000001/decision", "reviewer" },
+        { "GET", "/api/preflight", "reviewer,auditor" },
     };
 
     public static IEnumerable<object[]> BadTokens =>

@@ -40,18 +40,26 @@ internal static class MotoIam
     }
 
     /// <summary>A user allowed everything, and its access key.</summary>
-    public static async Task<(string Arn, BasicAWSCredentials Credentials)> CreateAdminUserAsync(AwsEnvironment aws)
+    public static async Task<(string Arn, BasicAWSCredentials Credentials)> CreateAdminUserAsync(AwsEnvironment aws, string? accountId = null)
     {
         var userName = UniqueName("broker");
-        var user = await QueryAsync(aws, "CreateUser", ("UserName", userName));
-        await QueryAsync(aws, "PutUserPolicy", ("UserName", userName), ("PolicyName", "AllowEverything"), ("PolicyDocument", AllowEverything));
-        var key = await QueryAsync(aws, "CreateAccessKey", ("UserName", userName));
+        var user = await QueryInAccountAsync(aws, accountId, "CreateUser", ("UserName", userName));
+        await QueryInAccountAsync(aws, accountId, "PutUserPolicy", ("UserName", userName), ("PolicyName", "AllowEverything"), ("PolicyDocument", AllowEverything));
+        var key = await QueryInAccountAsync(aws, accountId, "CreateAccessKey", ("UserName", userName));
         return (Value(user, "Arn"), new BasicAWSCredentials(Value(key, "AccessKeyId"), Value(key, "SecretAccessKey")));
     }
 
-    public static async Task<XDocument> QueryAsync(AwsEnvironment aws, string action, params (string Name, string Value)[] parameters)
+    public static Task<XDocument> QueryAsync(AwsEnvironment aws, string action, params (string Name, string Value)[] parameters) =>
+        QueryInAccountAsync(aws, null, action, parameters);
+
+    /// <summary>
+    /// A call acting in <paramref name="accountId"/>: moto keeps each account's IAM apart and, until authentication is
+    /// enforced, takes the account from its <c>x-moto-account-id</c> header (afterwards, from the signing key).
+    /// </summary>
+    public static async Task<XDocument> QueryInAccountAsync(AwsEnvironment aws, string? accountId, string action, params (string Name, string Value)[] parameters)
     {
         using var http = new HttpClient(IamClient.SigningHandler(aws, new SocketsHttpHandler()));
+        if (accountId is not null) http.DefaultRequestHeaders.Add("x-moto-account-id", accountId);
         var form = parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))
             .Prepend(KeyValuePair.Create("Version", IamClient.ApiVersion))
             .Prepend(KeyValuePair.Create("Action", action));

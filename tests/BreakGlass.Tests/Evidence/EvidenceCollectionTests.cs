@@ -251,11 +251,12 @@ public sealed class EvidenceCollectionTests(EvidenceFixture fixture) : IClassFix
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    /// <summary>Events that create lasting access first, then most severe first, then by time.</summary>
+    /// <summary>Calls after the grant ended first, then events that create lasting access, then most severe first, then by time.</summary>
     internal static void AssertMostSevereFirstThenByTime(IReadOnlyList<EvidenceEvent> events)
     {
         var severities = EvidenceSeverity.Ordered.Select((severity, index) => (severity, index)).ToDictionary(pair => pair.severity, pair => pair.index);
-        (int, int) Rank(EvidenceEvent item) => (EvidenceSummaries.IsPersistence(item) ? 0 : 1, severities[item.Severity]);
+        (int, int, int) Rank(EvidenceEvent item) =>
+            (EvidenceSummaries.IsAfterEnd(item) ? 0 : 1, EvidenceSummaries.IsPersistence(item) ? 0 : 1, severities[item.Severity]);
         for (var index = 1; index < events.Count; index++)
         {
             var (previous, current) = (events[index - 1], events[index]);

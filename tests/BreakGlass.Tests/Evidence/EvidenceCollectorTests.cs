@@ -98,6 +98,40 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
     }
 
     [Fact]
+    public async Task CallsAfterTheGrantEndedAreFlaggedAndLiftedToTheTopAndEveryEventNamesWhatItTouched()
+    {
+        await using var services = await StartAsync();
+        var (requestedAt, endedAt) = (DateTimeOffset.UtcNow.AddMinutes(-40), DateTimeOffset.UtcNow.AddMinutes(-10));
+        var key = NewAccessKeyId();
+        // STS credentials outlive the window: what they did after the end is still the session's.
+        var grantId = await RevokedGrants.InsertAsync(services, [key], requestedAt, endedAt, credentialsExpireAt: endedAt.AddMinutes(5));
+        var created = Event(key, requestedAt.AddMinutes(5), "iam-create-access-key");
+        created["eventName"] = "CreateUser";
+        created["requestParameters"] = new JsonObject { ["userName"] = "backdoor" };
+        var acceptedAfterEnd = Event(key, endedAt.AddMinutes(2), "s3-list-buckets");
+        var refusedAfterEnd = Event(key, endedAt.AddMinutes(3), "ec2-describe-instances-denied");
+        await LocalAws.SeedAsync([created, acceptedAfterEnd, refusedAfterEnd, Event(key, requestedAt.AddMinutes(6), "ec2-terminate-instances")]);
+
+        await services.Collector.RunPendingAsync(grantId, EvidencePass.First, CancellationToken.None);
+
+        var report = await ReportAsync(services, grantId);
+        Assert.Equal([(string)acceptedAfterEnd["eventID"]!, (string)refusedAfterEnd["eventID"]!], report.Events.Take(2).Select(item => item.EventId));
+        Assert.All(report.Events.Take(2), item => Assert.Contains(EvidenceSeverity.AfterEnd, item.Flags));
+        Assert.All(report.Events.Skip(2), item => Assert.DoesNotContain(EvidenceSeverity.AfterEnd, item.Flags));
+        Assert.Equal((EvidenceSeverity.Critical, EventOutcome.Accepted), (report.Events[0].Severity, report.Events[0].Outcome));
+        Assert.Equal(EventOutcome.Denied, report.Events[1].Outcome);
+        Assert.Equal((1, 1), (report.Summary.AfterEnd.Accepted, report.Summary.AfterEnd.Refused));
+        var backdoor = report.Events.Single(item => item.EventName == "CreateUser");
+        Assert.Equal([new TouchedResource("AWS::IAM::User", "backdoor")], backdoor.Touched);
+        Assert.Equal([new TouchedResource("AWS::EC2::Instance", "i-0123456789abcdef0")], report.Events.Single(item => item.EventName == "TerminateInstances").Touched);
+        Assert.Contains(report.Summary.Changes, change => (change.Change, change.Type, change.Name) == (ChangeKind.Created, "AWS::IAM::User", "backdoor"));
+        Assert.Contains(report.Summary.Changes, change => (change.Change, change.Name) == (ChangeKind.Deleted, "i-0123456789abcdef0"));
+        Assert.Contains(report.Summary.PersistenceItems, item => item.Contains("CreateUser → AWS::IAM::User backdoor", StringComparison.Ordinal));
+        Assert.Equal("Production database is down, restoring service", report.Grant.Reason);
+        Assert.Equal(report.Sha256, EvidenceHash.Of(report));
+    }
+
+    [Fact]
     public async Task DataEventsFromTheTrailsLogFilesJoinTheLookupEventsAndAnEventBothHoldIsStoredOnce()
     {
         var (services, s3, location) = await StartWithTrailAsync();

@@ -87,7 +87,7 @@ public sealed class EvidenceHashTests
     {
         var record = CloudTrailFixtures.Record(fixture);
         return new EvidenceEvent(record.EventId, record.EventTime, record.EventSource, record.EventName, record.ReadOnly, severity, ruleId,
-            [$"reason of {ruleId}"], [], record.ErrorCode, record.AwsRegion, record.SourceIpAddress, record.UserAgent, record.AccessKeyId, [],
+            [$"reason of {ruleId}"], [], record.ErrorCode, EventOutcome.Of(record.ErrorCode, []), [], null, record.AwsRegion, record.SourceIpAddress, record.UserAgent, record.AccessKeyId, [],
             record.Raw);
     }
 }

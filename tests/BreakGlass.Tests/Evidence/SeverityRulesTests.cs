@@ -119,8 +119,10 @@ public sealed class SeverityRulesTests
         const string json = """
             {
               "version": 1,
-              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
+              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High",
+                            "deniedReadReason": "denied read" },
               "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "afterEnd": { "acceptedReason": "accepted after end", "acceptedSeverity": "Critical", "refusedReason": "refused after end" },
               "persistence": [ { "id": "everything", "severity": "High", "reason": "all" } ],
               "rules": [ { "id": "all", "severity": "Info", "reason": "everything" } ]
             }
@@ -241,8 +243,10 @@ public sealed class SeverityRulesTests
         const string json = """
             {
               "version": 1,
-              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
+              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High",
+                            "deniedReadReason": "denied read" },
               "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "afterEnd": { "acceptedReason": "accepted after end", "acceptedSeverity": "Critical", "refusedReason": "refused after end" },
               "persistence": [],
               "rules": [ { "id": "deletes", "severity": "High", "reason": "deletes", "eventNames": ["Delete*"] } ]
             }
@@ -260,8 +264,10 @@ public sealed class SeverityRulesTests
         var json = $$"""
             {
               "version": 1,
-              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High" },
+              "failures": { "reason": "failed", "accessDeniedErrorCodes": ["*AccessDenied*"], "accessDeniedReason": "denied", "accessDeniedMinimumSeverity": "High",
+                            "deniedReadReason": "denied read" },
               "breakGlassRole": { "parameterNames": ["roleName"], "reason": "own role" },
+              "afterEnd": { "acceptedReason": "accepted after end", "acceptedSeverity": "Critical", "refusedReason": "refused after end" },
               "persistence": [],
               "rules": [ { "id": "all", {{severityAndExtra}}, "reason": "everything" } ]
             }

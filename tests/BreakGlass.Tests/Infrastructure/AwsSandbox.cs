@@ -15,8 +15,9 @@ internal sealed class AwsSandbox
     /// <summary>The session name BreakGlass's role session has when <see cref="BrokerRoleArn"/> is set.</summary>
     public const string BrokerSessionName = "breakglass-broker-session";
 
-    private AwsSandbox(string brokerAccessKeyId, string brokerSecretAccessKey, IReadOnlyList<string> roleArns, string? brokerRoleArn, BasicAWSCredentials frontAdmin)
+    private AwsSandbox(string brokerUserArn, string brokerAccessKeyId, string brokerSecretAccessKey, IReadOnlyList<string> roleArns, string? brokerRoleArn, BasicAWSCredentials frontAdmin)
     {
+        BrokerUserArn = brokerUserArn;
         BrokerAccessKeyId = brokerAccessKeyId;
         BrokerSecretAccessKey = brokerSecretAccessKey;
         RoleArns = roleArns;
@@ -24,6 +25,8 @@ internal sealed class AwsSandbox
         FrontAdmin = frontAdmin;
     }
 
+    /// <summary>The user BreakGlass runs as (or assumes its broker role as).</summary>
+    public string BrokerUserArn { get; }
     public string BrokerAccessKeyId { get; }
     public string BrokerSecretAccessKey { get; }
     public IReadOnlyList<string> RoleArns { get; }
@@ -59,7 +62,7 @@ internal sealed class AwsSandbox
         var brokerPolicy = $$"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"],"Resource":{{Json(roleArns)}}},
-              {"Effect":"Allow","Action":["iam:PutRolePolicy","iam:GetRolePolicy","iam:DeleteRolePolicy"],"Resource":{{Json(roleArns)}}},
+              {"Effect":"Allow","Action":["iam:PutRolePolicy","iam:GetRolePolicy","iam:DeleteRolePolicy","iam:GetRole"],"Resource":{{Json(roleArns)}}},
               {"Effect":"Allow","Action":["cloudtrail:LookupEvents"],"Resource":"*"}]}
             """;
         await MotoIam.QueryAsync(aws, "PutUserPolicy", ("UserName", brokerUser), ("PolicyName", "breakglass-broker"), ("PolicyDocument", brokerPolicy));
@@ -74,7 +77,7 @@ internal sealed class AwsSandbox
                 $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"{{brokerRoleArn}}"}]}"""));
         }
         var (_, frontAdmin) = await MotoIam.CreateAdminUserAsync(aws);
-        return new AwsSandbox(MotoIam.Value(keys, "AccessKeyId"), MotoIam.Value(keys, "SecretAccessKey"), roleArns, brokerRoleArn, frontAdmin);
+        return new AwsSandbox(brokerArn, MotoIam.Value(keys, "AccessKeyId"), MotoIam.Value(keys, "SecretAccessKey"), roleArns, brokerRoleArn, frontAdmin);
     }
 
     private static string Json(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);

@@ -40,17 +40,23 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
         Assert.Equal(events.Count, lines.Length);
         Assert.All(lines, line => Assert.Equal(events[0]!["accessKeyId"]!.GetValue<string>(), (string?)JsonNode.Parse(line)!["userIdentity"]!["accessKeyId"]));
         var timeline = RfcCsv.Parse(File.ReadAllText(Path.Combine(directory, "timeline.csv")));
-        Assert.Equal(["time", "source", "actor", "event", "severity", "flags", "error", "detail"], timeline[0]);
-        // The role policy the session put creates lasting access: it leads the timeline, and the rest follows by time.
+        Assert.Equal(["time", "source", "actor", "event", "severity", "flags", "error", "resources", "detail"], timeline[0]);
+        // The role policy the session put creates lasting access: it leads the timeline, names the role, and the rest follows by time.
         Assert.Equal(("cloudtrail", "iam.amazonaws.com:PutRolePolicy", "critical", "persistence"), (timeline[1][1], timeline[1][3], timeline[1][4], timeline[1][5]));
+        Assert.Contains("AWS::IAM::Role ", timeline[1][7], StringComparison.Ordinal);
+        Assert.Contains(timeline, row => row[3] == "s3.amazonaws.com:CreateBucket" && row[7].StartsWith("AWS::S3::Bucket incident-", StringComparison.Ordinal));
         Assert.Contains(timeline, row => row[1] == "breakglass" && row[3] == "review.decided");
         var rest = timeline.Skip(1).Where(row => !row[5].Split(' ').Contains("persistence")).Select(row => DateTimeOffset.Parse(row[0])).ToList();
         Assert.Equal(rest.Order(), rest);
         var report = await File.ReadAllTextAsync(Path.Combine(directory, "report.html"));
         Assert.Contains("<strong>approved</strong>", report);
         Assert.Contains("1 created lasting access", report);
-        Assert.DoesNotContain("ListBuckets", report[..report.IndexOf("read-only events", StringComparison.Ordinal)]);
-        Assert.True(report.IndexOf("PutRolePolicy", StringComparison.Ordinal) < report.IndexOf("CreateBucket", StringComparison.Ordinal),
+        Assert.Contains("<h2>Summary</h2>", report);
+        Assert.Contains("Payments are failing: rotating the worker policy", report);
+        Assert.Contains("<td>created</td><td>AWS::S3::Bucket</td><td>incident-", report);
+        Assert.DoesNotContain("ListBuckets", report[..report.IndexOf("informational events", StringComparison.Ordinal)]);
+        var actions = report[report.IndexOf("What the session did", StringComparison.Ordinal)..];
+        Assert.True(actions.IndexOf("PutRolePolicy", StringComparison.Ordinal) < actions.IndexOf("CreateBucket", StringComparison.Ordinal),
             "critical actions come before other changes");
         var chain = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "grant.json")))!;
         Assert.Equal(grant.Id, (string?)chain["grant"]!["id"]);

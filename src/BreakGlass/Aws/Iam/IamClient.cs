@@ -47,6 +47,21 @@ internal sealed class IamClient(HttpClient http, AwsEnvironment aws, TimeProvide
         }
     }
 
+    /// <summary>The role's trust policy (who may assume it) as JSON, or null when there is no such role.</summary>
+    public async Task<string?> GetRoleTrustPolicyAsync(string roleName, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await SendAsync("GetRole", [new("RoleName", roleName)], cancellationToken);
+            // URL-encoded (RFC 3986) like every policy document IAM returns.
+            return Uri.UnescapeDataString(response.Descendants().Single(e => e.Name.LocalName == "AssumeRolePolicyDocument").Value);
+        }
+        catch (IamException e) when (e.Code == IamException.NoSuchEntity)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Removes the inline policy; a policy (or role) that is already gone counts as removed.</summary>
     public async Task DeleteRolePolicyAsync(string roleName, string policyName, CancellationToken cancellationToken = default)
     {

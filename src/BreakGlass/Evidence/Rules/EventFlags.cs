@@ -9,4 +9,6 @@ internal enum EventFlags
     TargetsBreakGlassRole = 4,
     /// <summary>Creates access that outlives the session (a user, key, trust, policy, public exposure).</summary>
     Persistence = 8,
+    /// <summary>Made after the grant ended, whether AWS accepted it or refused it.</summary>
+    AfterEnd = 16,
 }

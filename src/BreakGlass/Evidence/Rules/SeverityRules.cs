@@ -6,7 +6,8 @@ namespace BreakGlass.Evidence.Rules;
 /// <summary>
 /// Classifies CloudTrail events by severity from a rules file: the first matching rule decides, and the
 /// file must end with a rule that matches everything. Failures, access denials, calls aimed at the
-/// break-glass role and calls that create lasting access (persistence) are flagged whichever rule matched.
+/// break-glass role, calls that create lasting access (persistence) and calls made after the grant ended are flagged
+/// whichever rule matched. The same file says which request parameters name what an event touched.
 /// </summary>
 internal sealed class SeverityRules
 {
@@ -18,6 +19,7 @@ internal sealed class SeverityRules
     private readonly FailureRules _failures;
     private readonly WildcardPattern[] _accessDenied;
     private readonly BreakGlassRoleRule _breakGlassRole;
+    private readonly AfterEndRules _afterEnd;
 
     private SeverityRules(SeverityRuleFile file)
     {
@@ -27,12 +29,17 @@ internal sealed class SeverityRules
         _failures = file.Failures;
         _accessDenied = file.Failures.AccessDeniedErrorCodes.Select(code => new WildcardPattern(code)).ToArray();
         _breakGlassRole = file.BreakGlassRole;
+        _afterEnd = file.AfterEnd;
+        Resources = new ResourceNamer(file.Resources ?? [], file.Changes);
     }
 
     /// <summary>The rules shipped in the assembly.</summary>
     public static SeverityRules Default => LazyDefault.Value;
 
     public int Version { get; }
+
+    /// <summary>What an event touched and what it did to it, by the file's <c>resources</c> and <c>changes</c>.</summary>
+    public ResourceNamer Resources { get; }
 
     /// <exception cref="InvalidDataException">The file is not a valid rules file.</exception>
     public static SeverityRules Load(Stream utf8Json)
@@ -53,12 +60,26 @@ internal sealed class SeverityRules
 
     /// <param name="record">The event.</param>
     /// <param name="breakGlassRoleName">The grant's role, to flag calls that change the break-glass role itself.</param>
-    public Classification Classify(CloudTrailRecord record, string? breakGlassRoleName = null)
+    /// <param name="grantEndedAt">When the grant ended: a later call is flagged <c>after-end</c>, and is critical if AWS accepted it.</param>
+    public Classification Classify(CloudTrailRecord record, string? breakGlassRoleName = null, DateTimeOffset? grantEndedAt = null)
     {
         var rule = _rules.First(candidate => candidate.Matches(record)).Rule;
         var severity = rule.Severity;
         var reasons = new List<string>(3) { rule.Reason };
         var flags = EventFlags.None;
+        if (grantEndedAt is { } end && record.EventTime > end)
+        {
+            flags |= EventFlags.AfterEnd;
+            if (record.ErrorCode is null)
+            {
+                severity = (Severity)Math.Max((int)severity, (int)_afterEnd.AcceptedSeverity);
+                reasons.Insert(0, _afterEnd.AcceptedReason);
+            }
+            else
+            {
+                reasons.Insert(0, _afterEnd.RefusedReason);
+            }
+        }
         if (record.ErrorCode is { } errorCode)
         {
             flags |= EventFlags.Error;
@@ -66,7 +87,9 @@ internal sealed class SeverityRules
             {
                 flags |= EventFlags.AccessDenied;
                 severity = (Severity)Math.Max((int)severity, (int)_failures.AccessDeniedMinimumSeverity);
-                reasons.Add($"{_failures.AccessDeniedReason} ({errorCode})");
+                // A refused read read nothing: the rule's "reads without changing anything" would mislead.
+                if (record.ReadOnly) reasons.Remove(rule.Reason);
+                reasons.Add(record.ReadOnly ? $"{_failures.DeniedReadReason} ({errorCode})" : $"{_failures.AccessDeniedReason} ({errorCode})");
             }
             else
             {
@@ -120,6 +143,12 @@ internal sealed class SeverityRules
             throw new InvalidDataException($"the persistence rule '{matchesEverything.Id}' would flag every event");
         if (file.Failures.AccessDeniedErrorCodes.Count == 0 || file.BreakGlassRole.ParameterNames.Count == 0)
             throw new InvalidDataException("the failure and break-glass role sections need at least one code and one parameter name");
+        if (string.IsNullOrWhiteSpace(file.Failures.DeniedReadReason) || string.IsNullOrWhiteSpace(file.AfterEnd.AcceptedReason)
+            || string.IsNullOrWhiteSpace(file.AfterEnd.RefusedReason))
+            throw new InvalidDataException("the failure and after-end sections need their reasons");
+        if (ResourceNamer.Problems(file.Resources ?? []).FirstOrDefault() is { } resourceProblem) throw new InvalidDataException(resourceProblem);
+        if (file.Changes is { } changes && changes.Created.Concat(changes.Deleted).Any(string.IsNullOrWhiteSpace))
+            throw new InvalidDataException("the changes section has a blank event name");
     }
 
     private static SeverityRules LoadDefault()
