@@ -18,6 +18,7 @@ public sealed class CloudFormationTemplateTests
     {
         Assert.Contains(Path.Combine(Folder, "breakglass.yaml"), All);
         Assert.Contains(Path.Combine(Folder, "breakglass-scp.yaml"), All);
+        Assert.Contains(Path.Combine(Folder, "breakglass-member.yaml"), All);
 
         await ChildProcess.RunAsync("cfn-lint", All);
     }
@@ -103,5 +104,83 @@ public sealed class CloudFormationTemplateTests
         Assert.Equal("""{"Ref":"DeniedSourceIdentities"}""", deny["Condition"]!["StringEquals"]!["aws:SourceIdentity"]!.ToJsonString());
         Assert.Equal("""{"Ref":"AWS::NoValue"}""", conditional["Fn::If"]![2]!.ToJsonString());
         Assert.Equal("", (string?)template["Parameters"]!["DeniedSourceIdentities"]!["Default"]);
+    }
+
+    [Fact]
+    public async Task AMemberAccountsAgentTrustsOnlyTheBrokerWithTheExternalIdAndMayOnlyMaintainTheDenyAndReadCloudTrail()
+    {
+        var template = await ReadAsync("breakglass-member.yaml");
+        var agent = template["Resources"]!["AgentRole"]!["Properties"]!;
+
+        Assert.Equal("/breakglass/", (string?)agent["Path"]);
+        var trust = agent["AssumeRolePolicyDocument"]!["Statement"]!.AsArray().Select(statement => statement!.AsObject()).ToArray();
+        Assert.All(trust, statement => Assert.Equal("""{"AWS":{"Ref":"BrokerPrincipalArn"}}""", statement["Principal"]!.ToJsonString()));
+        var assume = Statement(agent["AssumeRolePolicyDocument"]!["Statement"]!, "BrokerAssumesWithTheExternalId");
+        Assert.Equal("sts:AssumeRole", (string?)assume["Action"]);
+        Assert.Equal("""{"Ref":"AgentExternalId"}""", assume["Condition"]!["StringEquals"]!["sts:ExternalId"]!.ToJsonString());
+        Assert.True((bool)template["Parameters"]!["AgentExternalId"]!["NoEcho"]!);
+        var source = Statement(agent["AssumeRolePolicyDocument"]!["Statement"]!, "BrokerSetsItsSourceIdentity");
+        Assert.Equal(BreakGlass.Accounts.AgentCredentials.SourceIdentity, (string?)source["Condition"]!["StringEquals"]!["sts:SourceIdentity"]);
+        var permissions = agent["Policies"]![0]!["PolicyDocument"]!["Statement"]!;
+        var deny = Statement(permissions, "MaintainTheRevocationDeny");
+        Assert.Equal(["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:GetRole"], Strings(deny["Action"]));
+        Assert.Equal(["""{"Fn::GetAtt":["AdminRole","Arn"]}""", """{"Fn::GetAtt":["ReadOnlyRole","Arn"]}"""], Strings(deny["Resource"]));
+        Assert.Equal("cloudtrail:LookupEvents", (string?)Statement(permissions, "CollectEvidenceFromCloudTrail")["Action"]);
+        Assert.Equal(2, permissions.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task AMemberAccountsBreakGlassSessionCannotEditAnyBreakGlassRoleNorBecomeTheAgent()
+    {
+        var template = await ReadAsync("breakglass-member.yaml");
+        var protect = template["Resources"]!["ProtectRevocationsPolicy"]!["Properties"]!["PolicyDocument"]!["Statement"]!;
+
+        var roles = Statement(protect, "DenyEditingTheBreakGlassRoles");
+        Assert.Superset(RoleEdits.ToHashSet(), Strings(roles["Action"]).ToHashSet());
+        Assert.Equal(["""{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/breakglass/*"}"""], Strings(roles["Resource"]));
+        var agent = Statement(protect, "DenyBecomingOrPassingTheAgent");
+        Assert.Equal("Deny", (string?)agent["Effect"]);
+        Assert.Equal(["sts:AssumeRole", "iam:PassRole"], Strings(agent["Action"]));
+        Assert.Equal(["""{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/breakglass/${AgentRoleName}"}"""], Strings(agent["Resource"]));
+        foreach (var role in new[] { "AdminRole", "ReadOnlyRole" })
+        {
+            var properties = template["Resources"]![role]!["Properties"]!;
+            Assert.Contains("""{"Ref":"ProtectRevocationsPolicy"}""", Strings(properties["ManagedPolicyArns"]));
+            Assert.Equal("/breakglass/", (string?)properties["Path"]);
+            Assert.Null(properties["Policies"]);
+        }
+        // StackSet-ready: no resource names an account; each stack instance uses its own.
+        Assert.DoesNotMatch(@"\b\d{12}\b", template["Resources"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task TheBrokerMayReadTheTrustOfItsRolesAndReachMemberAccountsOnlyWhenAsked()
+    {
+        var template = await ReadAsync("breakglass.yaml");
+        var statements = template["Resources"]!["BrokerPolicy"]!["Properties"]!["PolicyDocument"]!["Statement"]!;
+
+        Assert.Contains("iam:GetRole", Strings(Statement(statements, "MaintainTheRevocationDeny")["Action"]));
+        var members = Statement(statements, "ReachMemberAccounts");
+        Assert.Equal(["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Strings(members["Action"]));
+        Assert.Equal(["""{"Ref":"MemberRoleArnPatterns"}"""], Strings(members["Resource"]));
+        Assert.Equal("", (string?)template["Parameters"]!["MemberRoleArnPatterns"]!["Default"]);
+    }
+
+    [Fact]
+    public async Task TheServiceControlPolicyLetsTheAgentsWriteTheDenyAndOnlyTheBrokerBecomeAnAgent()
+    {
+        var template = await ReadAsync("breakglass-scp.yaml");
+        var statements = template["Resources"]!["BreakGlassProtection"]!["Properties"]!["Content"]!["Statement"]!;
+
+        var inline = Statement(statements, "OnlyTheBrokerWritesBreakGlassInlinePolicies");
+        Assert.Contains("""{"Ref":"AgentRoleArns"}""", inline["Condition"]!["ArnNotLike"]!["aws:PrincipalArn"]!.ToJsonString(), StringComparison.Ordinal);
+        var agents = Statement(statements, "OnlyTheBrokerBecomesAnAgent");
+        Assert.Equal("Deny", (string?)agents["Effect"]);
+        Assert.Equal(["sts:AssumeRole", "iam:PassRole"], Strings(agents["Action"]));
+        Assert.Equal(["""{"Ref":"AgentRoleArns"}"""], Strings(agents["Resource"]));
+        var exempt = agents["Condition"]!["ArnNotLike"]!["aws:PrincipalArn"]!.ToJsonString();
+        Assert.Contains("""{"Ref":"BrokerPrincipalArns"}""", exempt, StringComparison.Ordinal);
+        Assert.DoesNotContain("AgentRoleArns", exempt, StringComparison.Ordinal);
+        Assert.Equal("arn:aws:iam::*:role/breakglass/breakglass-agent", (string?)template["Parameters"]!["AgentRoleArns"]!["Default"]);
     }
 }
