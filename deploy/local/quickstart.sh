@@ -143,6 +143,10 @@ export ASPNETCORE_URLS="http://127.0.0.1:$port"
 for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { tail -30 "$state/logs/breakglass.log"; exit 1; }
 
+# `breakglass` on PATH for the aws CLI's credential_process: the CLI just built (README: installing it as a .NET tool).
+mkdir -p "$state/bin"
+printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$(bin BreakGlass.Cli)" >"$state/bin/breakglass" && chmod +x "$state/bin/breakglass"
+
 cat <<MSG
 
 BreakGlass is ready on http://127.0.0.1:$port   (logs: .local/logs/, API: http://127.0.0.1:$port/openapi/v1.json)
@@ -151,20 +155,22 @@ Sign-in: the development provider on $issuer (alice on-call, carol CTO, dave aud
 Token for alice@example.com (on-call engineer), also in .local/tokens/alice.jwt:
 $(cat "$state/tokens/alice.jwt")
 
-1. Break glass (copy-paste):
-curl -s -X POST http://127.0.0.1:$port/api/grants \\
-  -H "Authorization: Bearer \$(cat .local/tokens/alice.jwt)" -H 'Content-Type: application/json' \\
-  -d '{"role":"prod-admin","durationMinutes":5,"reason":"Checkout is down: restarting the payment workers"}'
+1. Break glass as alice with the breakglass CLI (copy-paste into another shell in $root):
+export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port
+export BREAKGLASS_TOKEN=\$(cat .local/tokens/alice.jwt)      # alice's sign-in
+export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port           # the aws CLI talks to the local AWS emulator
+breakglass roles
+breakglass request prod-admin --for 5m --reason "Checkout is down: restarting the payment workers"
 
-2. Use the credentials against the local AWS emulator:
-export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-export AWS_ACCESS_KEY_ID=<accessKeyId> AWS_SECRET_ACCESS_KEY=<secretAccessKey> AWS_SESSION_TOKEN=<sessionToken>
+2. Use it: the profile it wrote gets credentials from breakglass, renewed before they expire:
+export AWS_PROFILE=breakglass-prod-admin
 aws s3 mb s3://incident-scratch && aws s3 ls && aws iam list-roles --query 'Roles[].RoleName'
+breakglass status                       # time left, ticket, evidence and review
 
 3. End it early (or wait for the window):
-curl -s -X POST http://127.0.0.1:$port/api/grants/<id>/revoke -H "Authorization: Bearer \$(cat .local/tokens/alice.jwt)" \\
-  -H 'Content-Type: application/json' -d '{"reason":"payment workers back up"}'
-   ...and watch AWS refuse the session: aws s3 ls  →  AccessDenied
+breakglass end --reason "payment workers back up"
+aws s3 ls                               # the profile now says the grant ended (and AWS refuses the old session)
+breakglass list                         # <id> for the next steps
 
 4. The next morning (here: about a minute after the grant ends, when both evidence passes have run),
    carol, the reviewer, reads what the session did, risky actions first, and signs it off (or flags it):

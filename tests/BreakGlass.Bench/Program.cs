@@ -3,6 +3,7 @@ using BreakGlass.Tests.Infrastructure;
 
 // dotnet run -c Release --project tests/BreakGlass.Bench [iterations] [lag-grants]
 // dotnet run -c Release --project tests/BreakGlass.Bench evidence [events-per-grant] [concurrent-grants]
+// dotnet run -c Release --project tests/BreakGlass.Bench cli [iterations]
 if (args is ["evidence", .. var evidenceArgs])
 {
     await EvidenceThroughput.RunAsync(
@@ -10,8 +11,6 @@ if (args is ["evidence", .. var evidenceArgs])
         evidenceArgs.Length > 1 ? int.Parse(evidenceArgs[1]) : 4);
     return;
 }
-var iterations = args.Length > 0 ? int.Parse(args[0]) : 200;
-var lagGrants = args.Length > 1 ? int.Parse(args[1]) : 10;
 var fixture = new BreakGlassFixture();
 fixture.Overrides["RateLimits__GrantRequestsPerMinute"] = "100000";
 fixture.Overrides["Policy__MaxOpenGrantsPerRequester"] = "100000";
@@ -20,8 +19,15 @@ await fixture.InitializeAsync();
 try
 {
     Console.WriteLine($"{DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-    await GrantLatency.RunAsync(fixture, iterations, warmup: 20);
-    await RevocationLag.RunAsync(fixture, lagGrants);
+    if (args is ["cli", .. var cliArgs])
+    {
+        await CliLatency.RunAsync(fixture, cliArgs.Length > 0 ? int.Parse(cliArgs[0]) : 30, warmup: 3);
+    }
+    else
+    {
+        await GrantLatency.RunAsync(fixture, args.Length > 0 ? int.Parse(args[0]) : 200, warmup: 20);
+        await RevocationLag.RunAsync(fixture, args.Length > 1 ? int.Parse(args[1]) : 10);
+    }
 }
 finally
 {

@@ -97,38 +97,8 @@ internal sealed class BreakGlassApi(Uri service, HttpClient http, SignInSession 
     private CliException Problem(HttpResponseMessage response, string text)
     {
         var status = (int)response.StatusCode;
-        var problem = TryParseProblem(text);
-        var message = problem switch
-        {
-            { Title: { Length: > 0 } title, Detail: { Length: > 0 } detail } => $"{title}: {detail}",
-            { Title: { Length: > 0 } title } => title,
-            { Detail: { Length: > 0 } detail } => detail,
-            _ => $"BreakGlass answered {status} {response.ReasonPhrase}.",
-        };
-        var exitCode = status switch
-        {
-            400 or 413 or 422 => ExitCode.Usage,
-            401 => ExitCode.NotSignedIn,
-            403 => ExitCode.Refused,
-            404 => ExitCode.NotFound,
-            409 => ExitCode.GrantEnded,
-            502 => ExitCode.AwsFailed,
-            429 or >= 500 => ExitCode.ServiceUnavailable,
-            _ => ExitCode.Failure,
-        };
+        var message = Problems.Describe(response, text);
         if (status == 401) message += $" Run `breakglass login {ServiceTarget.Display(Service)}`.";
-        return new CliException(exitCode, message);
-    }
-
-    private static ProblemView? TryParseProblem(string text)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<ProblemView>(text, ApiJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return new CliException(Problems.ExitCodeFor(status), message);
     }
 }

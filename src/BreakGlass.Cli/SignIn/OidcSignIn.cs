@@ -15,11 +15,23 @@ internal static class OidcSignIn
 
     public static async Task<SignInConfiguration> ReadConfigurationAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri(service, ".well-known/breakglass-configuration"), cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(new Uri(service, ".well-known/breakglass-configuration"), cancellationToken);
+        }
+        catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(ExitCode.ServiceUnavailable, $"BreakGlass at {ServiceTarget.Display(service)} cannot be reached ({failure.Message}).");
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
-            throw new CliException(ExitCode.ServiceUnavailable,
-                $"{ServiceTarget.Display(service)} does not say how to sign in (GET /.well-known/breakglass-configuration answered {(int)response.StatusCode}).");
+            var problem = Problems.Describe(response, await response.Content.ReadAsStringAsync(cancellationToken));
+            // 404: this service trusts no sign-in provider (a static key file); people use a token from their IdP.
+            throw response.StatusCode == System.Net.HttpStatusCode.NotFound
+                ? new CliException(ExitCode.NotSignedIn, $"{problem} (set BREAKGLASS_TOKEN)")
+                : new CliException(Problems.ExitCodeFor((int)response.StatusCode), problem);
         }
         var configuration = await response.Content.ReadFromJsonAsync<SignInConfiguration>(ApiJson.Options, cancellationToken);
         if (configuration is null || string.IsNullOrWhiteSpace(configuration.Authority) || string.IsNullOrWhiteSpace(configuration.ClientId))

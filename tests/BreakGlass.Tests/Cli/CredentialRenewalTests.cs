@@ -8,7 +8,6 @@ using Microsoft.Extensions.Time.Testing;
 namespace BreakGlass.Tests.Cli;
 
 /// <summary>When <c>breakglass credentials</c> serves its cache, mints fresh credentials, or refuses: decided by the injected clock.</summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CredentialRenewalTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 3, 0, 0, TimeSpan.Zero);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using BreakGlass.Tests.Infrastructure;
 
 namespace BreakGlass.Tests.Cli;
@@ -7,7 +9,6 @@ namespace BreakGlass.Tests.Cli;
 /// <c>breakglass</c> on PATH that runs the built CLI (what <c>dotnet tool install</c> provides), no AWS credentials of
 /// its own, no terminal and no browser. The AWS CLI on it talks to moto.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class EngineerWorkstation : IDisposable
 {
     public EngineerWorkstation(Uri awsEndpoint, string? token = null)
@@ -17,7 +18,7 @@ internal sealed class EngineerWorkstation : IDisposable
         Directory.CreateDirectory(bin);
         var launcher = Path.Combine(bin, "breakglass");
         File.WriteAllText(launcher, $"#!/bin/sh\nexec dotnet '{CliDll}' \"$@\"\n");
-        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Variables = new Dictionary<string, string?>
         {
             ["HOME"] = Home,
@@ -40,7 +41,22 @@ internal sealed class EngineerWorkstation : IDisposable
         }
     }
 
-    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "BreakGlass.Cli.dll");
+    /// <summary>
+    /// The CLI in its own build output, with the dependencies it ships with: next to the tests, libraries that ASP.NET
+    /// Core's shared framework provides to them (e.g. Microsoft.Extensions.Logging.Abstractions) are not copied.
+    /// </summary>
+    public static string CliDll { get; } = FindCliDll();
+
+    private static string FindCliDll()
+    {
+        // bin/<Configuration>/<tfm>/ of the test (or bench) project, mirrored under src/BreakGlass.Cli.
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var repository = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(repository, "src", "BreakGlass.Cli", "bin", configuration, framework, "BreakGlass.Cli.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/BreakGlass.Cli first (the test project references it)", dll);
+    }
 
     public string Home { get; }
 
@@ -52,6 +68,18 @@ internal sealed class EngineerWorkstation : IDisposable
     public Dictionary<string, string?> Variables { get; }
 
     public Task<ChildProcessResult> BreakGlassAsync(params string[] arguments) => ChildProcess.ExecuteAsync("dotnet", [CliDll, .. arguments], Variables);
+
+    /// <summary>Starts the CLI without waiting (a sign-in that waits for the browser); every line it writes goes to <paramref name="log"/>.</summary>
+    public Process StartBreakGlass(ConcurrentQueue<string> log, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet", [CliDll, .. arguments]);
+        foreach (var (key, value) in Variables)
+        {
+            if (value is null) info.Environment.Remove(key);
+            else info.Environment[key] = value;
+        }
+        return ChildProcess.StartLogged(info, log);
+    }
 
     public Task<ChildProcessResult> AwsAsync(params string[] arguments) => ChildProcess.ExecuteAsync("aws", arguments, Variables);
 
