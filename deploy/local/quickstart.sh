@@ -149,6 +149,9 @@ printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$(bin BreakGlass.Cli)" >"$state/bin
 # The walkthrough is a script as much as it is text: each step runs as printed (deploy/local/quickstart-test.sh runs
 # the file in CI), so the steps cannot drift from the code.
 cat >"$state/walkthrough.sh" <<STEPS
+# 0. Check every path works (agent, deny, trust, CloudTrail) for both roles, as carol the reviewer:
+curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat $state/tokens/carol.jwt)"; echo
+
 # 1. Break glass as alice with the breakglass CLI (copy-paste into another shell):
 export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port
 export BREAKGLASS_TOKEN=\$(cat $state/tokens/alice.jwt)      # alice's sign-in
