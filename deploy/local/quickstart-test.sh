@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Runs the quick start end to end, as a newcomer would, so its steps cannot drift from the code: starts
-# quickstart.sh on ports and in directories of its own (a quick start already running on 8080/45432/45010/45011 is
-# left alone), runs the walkthrough it prints, checks what a reviewer sees, and stops every process it started, even
+# quickstart.sh on ports and in directories of its own (a quick start already running on 8080/8081/45432/45010/45011
+# is left alone), runs the walkthrough it prints, checks what a reviewer sees, and stops every process it started, even
 # on failure. .ci/run calls it; it needs what the quick start needs (README: Requirements).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/breakglass-quickstart-test.XXXXXX")
 chmod 755 "$work"   # the quick start runs PostgreSQL as the postgres user under it
 
-# Four free ports below the ephemeral range, so no outgoing connection takes one before its server binds it.
-read -r port pg_port moto_port aws_port < <(python3 - <<'PY'
+# Five free ports below the ephemeral range, so no outgoing connection takes one before its server binds it.
+read -r port idp_port pg_port moto_port aws_port < <(python3 - <<'PY'
 import random, socket
 ports = []
-while len(ports) < 4:
+while len(ports) < 5:
     candidate = random.randint(20000, 29999)
     with socket.socket() as probe:
         try:
@@ -49,7 +49,7 @@ finish() {
 }
 trap finish EXIT
 
-export BREAKGLASS_PORT=$port BREAKGLASS_PG_PORT=$pg_port BREAKGLASS_MOTO_PORT=$moto_port BREAKGLASS_AWS_PORT=$aws_port
+export BREAKGLASS_PORT=$port BREAKGLASS_IDP_PORT=$idp_port BREAKGLASS_PG_PORT=$pg_port BREAKGLASS_MOTO_PORT=$moto_port BREAKGLASS_AWS_PORT=$aws_port
 export BREAKGLASS_STATE_DIR="$work/state" BREAKGLASS_DOWNLOAD_DIR="$work/downloads"
 export Evidence__DeliveryDelaySeconds=5 Evidence__FinalPassDelaySeconds=15
 setsid "$root/deploy/local/quickstart.sh" >"$work/quickstart.out" 2>&1 &
@@ -88,4 +88,4 @@ quickstart=
 for _ in $(seq 1 50); do [ -f "$work/state/pg/postmaster.pid" ] || break; sleep 0.2; done
 [ ! -f "$work/state/pg/postmaster.pid" ] || { echo "the quick start left PostgreSQL running"; exit 1; }
 [ "$(grep -c "==> stopping" "$work/quickstart.out")" = 1 ] || { echo "expected 'stopping' exactly once"; cat "$work/quickstart.out"; exit 1; }
-echo "quick start test passed (ports $port $pg_port $moto_port $aws_port)"
+echo "quick start test passed (ports $port $idp_port $pg_port $moto_port $aws_port)"
