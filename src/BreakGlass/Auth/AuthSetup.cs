@@ -22,6 +22,7 @@ internal static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, SigningKeysFile>((bearer, auth, keys) => Configure(bearer, auth.Value, keys));
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthProblems>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AppRoles.Requester, policy => policy.RequireClaim(AppRoles.ClaimType, AppRoles.Requester))
             .AddPolicy(AppRoles.Reviewer, policy => policy.RequireClaim(AppRoles.ClaimType, AppRoles.Reviewer))

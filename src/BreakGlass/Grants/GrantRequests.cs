@@ -10,9 +10,11 @@ internal sealed record CreateGrantRequest(string? Role, int? DurationMinutes, st
     public const int MaxReasonLength = 2000;
 
     /// <summary>The request's shape; the policy (role exists, caller eligible, role's maximum) is checked by <c>Eligibility</c>.</summary>
-    public ValidCreateGrantRequest Validate()
+    /// <param name="headerProblem">What is wrong with the request's headers, reported together with the body's problems.</param>
+    public ValidCreateGrantRequest Validate(string? headerProblem = null)
     {
         var problems = new List<string>();
+        if (headerProblem is not null) problems.Add(headerProblem);
         if (string.IsNullOrWhiteSpace(Role) || Role.Length > 64) problems.Add("'role' is required (a name from GET /api/roles).");
         if (DurationMinutes is null or < 1) problems.Add("'durationMinutes' is required and must be at least 1.");
         var reason = Reason?.Trim() ?? "";

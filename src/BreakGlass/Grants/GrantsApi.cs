@@ -50,21 +50,31 @@ internal static class GrantsApi
 
     private static async Task<Results<Created<GrantResponse>, Ok<GrantResponse>>> CreateAsync(
         CreateGrantRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        HttpRequest http,
         ClaimsPrincipal caller,
         GrantIssuer issuer,
         GrantViews views,
         CancellationToken cancellationToken)
     {
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 200 || idempotencyKey.Any(char.IsControl)))
-        {
-            throw new InvalidRequestException("Idempotency-Key must be 1-200 printable characters (a UUID is a good choice).");
-        }
-        var outcome = await issuer.IssueAsync(caller, request.Validate(), idempotencyKey, cancellationToken);
+        // Checked raw: binding turns an empty header into no key, so a client whose key generator failed would lose idempotency silently.
+        var outcome = await issuer.IssueAsync(caller, request.Validate(IdempotencyKeyProblem(http)), idempotencyKey, cancellationToken);
         var response = await views.ViewAsync(outcome.Grant, outcome.Credentials, cancellationToken);
         return outcome.Replayed && outcome.Credentials is null
             ? TypedResults.Ok(response)
             : TypedResults.Created($"/api/grants/{outcome.Grant.Id}", response);
+    }
+
+    internal const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static string? IdempotencyKeyProblem(HttpRequest http)
+    {
+        if (!http.Headers.TryGetValue(IdempotencyKeyHeader, out var values)) return null;
+        var key = values.Count == 1 ? values[0] ?? "" : null;
+        return key is { Length: >= 1 and <= 200 } && !key.Any(char.IsControl) && !string.IsNullOrWhiteSpace(key)
+            ? null
+            : "'Idempotency-Key' must be one value of 1-200 printable characters when sent (a UUID is a good choice); it was " +
+              (key is null ? "sent more than once." : string.IsNullOrWhiteSpace(key) ? "empty." : "too long or held control characters.");
     }
 
     private static async Task<Ok<GrantResponse>> ReissueAsync(
