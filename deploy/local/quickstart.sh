@@ -141,6 +141,9 @@ BreakGlass is ready on http://127.0.0.1:$port   (logs: .local/logs/, API: http:/
 Token for alice@example.com (on-call engineer), also in .local/tokens/alice.jwt:
 $(cat "$state/tokens/alice.jwt")
 
+0. Check every path works (agent, deny, trust, CloudTrail) for both roles, as carol the reviewer:
+curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)"
+
 1. Break glass as alice with the breakglass CLI (copy-paste into another shell in $root):
 export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port
 export BREAKGLASS_TOKEN=\$(cat .local/tokens/alice.jwt)      # alice's sign-in
