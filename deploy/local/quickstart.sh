@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # BreakGlass quick start, on one machine, with no AWS account and no IdP:
 #   a local PostgreSQL cluster, moto_server (the AWS emulator) behind a small front that records CloudTrail,
-#   break-glass roles created for you, a development token issuer, and BreakGlass on http://127.0.0.1:8080.
+#   break-glass roles created for you, a development sign-in provider (OpenID Connect, on http://127.0.0.1:8081),
+#   and BreakGlass on http://127.0.0.1:8080.
 # Ctrl-C stops everything. State lives in .local/ (delete it to start afresh).
 set -euo pipefail
 
@@ -12,7 +13,8 @@ pg_port=${BREAKGLASS_PG_PORT:-45432}
 moto_port=${BREAKGLASS_MOTO_PORT:-45010}
 aws_port=${BREAKGLASS_AWS_PORT:-45011}
 account=123456789012
-issuer="http://127.0.0.1:$port/dev-issuer"
+idp_port=${BREAKGLASS_IDP_PORT:-8081}
+issuer="http://127.0.0.1:$idp_port/"
 audience=breakglass-api
 mkdir -p "$state/logs" "$state/tokens"
 
@@ -105,9 +107,18 @@ moto_aws iam put-user-policy --user-name breakglass-broker --policy-name breakgl
 # From here on moto checks every signature and IAM policy, as AWS would.
 curl -fsS -X POST -H 'Content-Type: text/plain' --data 0 "http://127.0.0.1:$moto_port/moto-api/reset-auth" >/dev/null
 
-say "development token issuer (LOCAL ONLY: BreakGlass trusts its JWKS file like any IdP's)"
+say "development sign-in provider on $issuer (LOCAL ONLY: anyone on this machine can sign in as anyone)"
+# BreakGlass trusts it through OIDC discovery, exactly as it would a company IdP. Its signing key stays in .local/idp.
 idp="$state/idp"
-[ -f "$idp/jwks.json" ] || dotnet "$(bin BreakGlass.DevIssuer)" init "$idp" >/dev/null
+if [ ! -f "$state/idp.env" ]; then
+  ( umask 077; printf 'web_client_secret=%s\n' "$(openssl rand -hex 16)" >"$state/idp.env" )
+fi
+. "$state/idp.env"
+dotnet "$(bin BreakGlass.DevIssuer)" serve --state "$idp" --port "$idp_port" --audience "$audience" \
+  --web-redirect-uri "http://127.0.0.1:$port/signin-oidc" --web-client-secret "$web_client_secret" \
+  >"$state/logs/dev-provider.log" 2>&1 & pids+=($!)
+wait_port "$idp_port"
+# Tokens for curl, signed with the provider's key for its issuer: BreakGlass takes them like the provider's own.
 mint() { dotnet "$(bin BreakGlass.DevIssuer)" token "$idp" "$issuer" "$audience" "$1" "$2" 480 >"$state/tokens/$3.jwt"; }
 mint alice@example.com oncall alice
 mint carol@example.com cto carol
@@ -117,7 +128,9 @@ say "BreakGlass on http://127.0.0.1:$port"
 # The service logs in with data access only; the migrations (run on start here) log in as the schema's owner.
 export ConnectionStrings__BreakGlass="Host=127.0.0.1;Port=$pg_port;Database=breakglass;Username=breakglass_service;Password=$service_password"
 export ConnectionStrings__BreakGlassMigrations="Host=127.0.0.1;Port=$pg_port;Database=breakglass;Username=breakglass_owner;Password=$owner_password"
-export Auth__SigningKeysFile="$idp/jwks.json" Auth__Issuer="$issuer" Auth__Audience="$audience"
+export Auth__Authority="$issuer" Auth__Issuer="$issuer" Auth__Audience="$audience"
+export Auth__Cli__ClientId=breakglass-cli Auth__Cli__Scopes="openid profile email offline_access"
+export Auth__Web__ClientId=breakglass-web Auth__Web__ClientSecret="$web_client_secret"
 export Auth__Groups__Requester__0=oncall Auth__Groups__Reviewer__0=cto Auth__Groups__Auditor__0=auditors
 export Roles__0__Name=prod-admin Roles__0__RoleArn="${role_arns[0]}" Roles__0__AllowedGroups__0=oncall Roles__0__MaxDurationMinutes=240
 export Roles__1__Name=prod-readonly Roles__1__RoleArn="${role_arns[1]}" Roles__1__AllowedGroups__0=oncall Roles__1__MaxDurationMinutes=60
@@ -137,6 +150,7 @@ printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$(bin BreakGlass.Cli)" >"$state/bin
 cat <<MSG
 
 BreakGlass is ready on http://127.0.0.1:$port   (logs: .local/logs/, API: http://127.0.0.1:$port/openapi/v1.json)
+Sign-in: the development provider on $issuer (alice on-call, carol CTO, dave auditor; development only)
 
 Token for alice@example.com (on-call engineer), also in .local/tokens/alice.jwt:
 $(cat "$state/tokens/alice.jwt")

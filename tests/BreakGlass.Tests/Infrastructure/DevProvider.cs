@@ -26,13 +26,14 @@ internal sealed class DevProvider : IAsyncDisposable
     public static readonly DevUser Carol = new("carol", "carol@example.com", [TestIdentityProvider.ReviewerGroup], "CTO");
     public static readonly DevUser Dave = new("dave", "dave@example.com", [TestIdentityProvider.AuditorGroup], "auditor");
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _log;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly ConcurrentQueue<string> _log = new();
+    private Process _process;
 
-    private DevProvider(Process process, ConcurrentQueue<string> log, int port, string stateDirectory, string? webClientSecret)
+    private DevProvider(IReadOnlyList<string> arguments, int port, string stateDirectory, string? webClientSecret)
     {
-        _process = process;
-        _log = log;
+        _arguments = arguments;
+        _process = Start();
         Issuer = new Uri($"http://127.0.0.1:{port}/");
         StateDirectory = stateDirectory;
         WebClientSecret = webClientSecret;
@@ -75,9 +76,7 @@ internal sealed class DevProvider : IAsyncDisposable
         if (secret is not null) arguments.AddRange(["--web-client-secret", secret]);
         if (accessTokenLifetime is { } lifetime) arguments.AddRange(["--access-token-seconds", $"{(int)lifetime.TotalSeconds}"]);
 
-        var log = new ConcurrentQueue<string>();
-        var process = ChildProcess.StartLogged(new ProcessStartInfo("dotnet", arguments), log);
-        var provider = new DevProvider(process, log, port, state, secret);
+        var provider = new DevProvider(arguments, port, state, secret);
         try
         {
             await provider.WaitUntilDiscoverableAsync();
@@ -88,6 +87,26 @@ internal sealed class DevProvider : IAsyncDisposable
             throw;
         }
         return provider;
+    }
+
+    /// <summary>Stops the provider and starts it again on the same port and state directory (what a developer's restart does).</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        _process = Start();
+        await WaitUntilDiscoverableAsync();
+    }
+
+    private Process Start() => ChildProcess.StartLogged(new ProcessStartInfo("dotnet", _arguments), _log);
+
+    private void Stop()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
     }
 
     private async Task WaitUntilDiscoverableAsync()
@@ -111,12 +130,7 @@ internal sealed class DevProvider : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-        _process.Dispose();
+        Stop();
         return ValueTask.CompletedTask;
     }
 }
