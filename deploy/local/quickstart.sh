@@ -159,9 +159,10 @@ $(cat "$state/tokens/alice.jwt")
 curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)"
 
 1. Break glass as alice with the breakglass CLI (copy-paste into another shell in $root):
-export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port
-export BREAKGLASS_TOKEN=\$(cat .local/tokens/alice.jwt)      # alice's sign-in
+export PATH="$state/bin:\$PATH"
 export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port           # the aws CLI talks to the local AWS emulator
+breakglass login http://127.0.0.1:$port   # prints a code: open the page it names and choose alice
+                                          # (a script: export BREAKGLASS_URL=http://127.0.0.1:$port BREAKGLASS_TOKEN=\$(cat .local/tokens/alice.jwt))
 breakglass roles
 breakglass request prod-admin --for 5m --reason "Checkout is down: restarting the payment workers"
 
