@@ -1,3 +1,4 @@
+using BreakGlass.Accounts;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Audit;
 using BreakGlass.Grants;
@@ -17,6 +18,7 @@ namespace BreakGlass.Revocation;
 internal sealed class DenyReconciler(
     NpgsqlDataSource database,
     RoleDenyWriter denies,
+    AccountDirectory accounts,
     AuditLog audit,
     TicketOutbox tickets,
     IOptions<PolicyOptions> policy,
@@ -31,7 +33,10 @@ internal sealed class DenyReconciler(
     /// <summary>One pass over every configured role and every role with denied grants; returns how many were repaired.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
+        // A configured role in an account BreakGlass cannot reach was alerted at start and is never issued: nothing of it
+        // to check. A role that has denies is checked whatever its account, so losing the agent keeps being reported.
         var roles = policy.Value.Roles.Select(role => role.RoleArn)
+            .Where(roleArn => accounts.UnreachableReason(RoleArn.AccountId(roleArn)) is null)
             .Concat(await denies.RolesWithDeniesAsync(cancellationToken))
             .DistinctBy(RoleArn.Canonical)
             .ToArray();

@@ -39,7 +39,12 @@ public sealed class OrganizationFixture : BreakGlassFixture
 
     private readonly Dictionary<string, BasicAWSCredentials> _memberAdmins = new(StringComparer.Ordinal);
 
-    public OrganizationFixture() => EvidenceSettings.Apply(Overrides);
+    public OrganizationFixture()
+    {
+        EvidenceSettings.Apply(Overrides);
+        // The reconciler checks every reachable role, in every account, every few seconds.
+        Overrides["Revocation__VerifySeconds"] = "2";
+    }
 
     /// <summary>The break-glass role's name, the same in every member account.</summary>
     internal string MemberRoleName { get; } = "prod-admin-" + Guid.NewGuid().ToString("N")[..6];

@@ -135,6 +135,8 @@ public sealed class OrganizationTests(OrganizationFixture fixture) : IClassFixtu
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
         Assert.Contains(fixture.Log, line => line.Contains($"ALERT Accounts:3:AgentRoleArn", StringComparison.Ordinal));
+        // Alerted once at start, not again by every reconciler pass (one runs at start, then every 2 s here).
+        Assert.DoesNotContain(fixture.Log, line => line.Contains("Checking the deny on " + fixture.MemberRoleArn(OrganizationFixture.UnconfiguredAccount), StringComparison.Ordinal));
         var served = (await dave.GetFromJsonAsync<JsonArray>("/api/roles"))!.Select(role => (string)role!["name"]!).ToArray();
         Assert.Contains(OrganizationFixture.RoleInA, served);
         Assert.Contains(BreakGlassFixture.AdminRole, served);
