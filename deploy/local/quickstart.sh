@@ -3,11 +3,16 @@
 #   a local PostgreSQL cluster, moto_server (the AWS emulator) behind a small front that records CloudTrail,
 #   break-glass roles created for you, a development sign-in provider (OpenID Connect, on http://127.0.0.1:8081),
 #   and BreakGlass on http://127.0.0.1:8080.
-# Ctrl-C stops everything. State lives in .local/ (delete it to start afresh).
+# Ctrl-C stops everything (in the background: kill "$(cat .local/quickstart.pid)"). State lives in .local/ (delete it
+# to start afresh); downloads go outside the repository. Every port and both directories can be overridden
+# (BREAKGLASS_PORT, BREAKGLASS_IDP_PORT, BREAKGLASS_PG_PORT, BREAKGLASS_MOTO_PORT, BREAKGLASS_AWS_PORT,
+# BREAKGLASS_STATE_DIR, BREAKGLASS_DOWNLOAD_DIR), so a second one — or the CI's run of it,
+# deploy/local/quickstart-test.sh — never collides.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-state="$root/.local"
+state=${BREAKGLASS_STATE_DIR:-$root/.local}
+downloads=${BREAKGLASS_DOWNLOAD_DIR:-${TMPDIR:-/tmp}/breakglass-quickstart}
 port=${BREAKGLASS_PORT:-8080}
 pg_port=${BREAKGLASS_PG_PORT:-45432}
 moto_port=${BREAKGLASS_MOTO_PORT:-45010}
@@ -16,16 +21,23 @@ account=123456789012
 idp_port=${BREAKGLASS_IDP_PORT:-8081}
 issuer="http://127.0.0.1:$idp_port/"
 audience=breakglass-api
-mkdir -p "$state/logs" "$state/tokens"
+mkdir -p "$state/logs" "$state/tokens" "$downloads"
+echo $$ >"$state/quickstart.pid"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 pids=()
+stopped=
 cleanup() {
+  # Ctrl-C runs the INT trap and then the EXIT trap: stop once.
+  [ -n "$stopped" ] && return; stopped=1
   say "stopping"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  as_pg "$pg_bin/pg_ctl" -D "$state/pg" -m fast stop >/dev/null 2>&1 || true
+  [ -z "${pg_bin:-}" ] || as_pg "$pg_bin/pg_ctl" -D "$state/pg" -m fast stop >/dev/null 2>&1 || true
+  rm -f "$state/quickstart.pid"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 for tool in dotnet moto_server aws pg_config curl openssl; do
   command -v "$tool" >/dev/null || { echo "missing '$tool': see README.md (Requirements)"; exit 1; }
@@ -35,7 +47,8 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 wait_port() { for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened"; exit 1; }
 
 say "building"
-dotnet build "$root/BreakGlass.sln" -c Release -nologo -v quiet >/dev/null
+# No build servers: nothing of the quick start's outlives it.
+dotnet build "$root/BreakGlass.sln" -c Release -nologo -v quiet --disable-build-servers >/dev/null
 bin() { echo "$root/src/$1/bin/Release/net10.0/$1.dll"; }
 
 say "PostgreSQL on 127.0.0.1:$pg_port (password logins only)"
@@ -147,48 +160,62 @@ curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { tail -30 "$state/logs/
 mkdir -p "$state/bin"
 printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$(bin BreakGlass.Cli)" >"$state/bin/breakglass" && chmod +x "$state/bin/breakglass"
 
-cat <<MSG
+# The walkthrough is a script as much as it is text: each step runs as printed (deploy/local/quickstart-test.sh runs
+# the file in CI), so the steps cannot drift from the code.
+cat >"$state/walkthrough.sh" <<STEPS
+# 0. Check every path works (agent, deny, trust, CloudTrail) for both roles, as carol the reviewer:
+curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat $state/tokens/carol.jwt)"; echo
 
-BreakGlass is ready on http://127.0.0.1:$port   (logs: .local/logs/, API: http://127.0.0.1:$port/openapi/v1.json)
-Sign-in: the development provider on $issuer (alice on-call, carol CTO, dave auditor; development only)
-
-Token for alice@example.com (on-call engineer), also in .local/tokens/alice.jwt:
-$(cat "$state/tokens/alice.jwt")
-
-0. Check every path works (agent, deny, trust, CloudTrail) for both roles, as carol the reviewer:
-curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)"
-
-1. Break glass as alice with the breakglass CLI (copy-paste into another shell in $root):
+# 1. Break glass as alice with the breakglass CLI (copy-paste into another shell):
 export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port
-export BREAKGLASS_TOKEN=\$(cat .local/tokens/alice.jwt)      # alice's sign-in
-export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port           # the aws CLI talks to the local AWS emulator
+export BREAKGLASS_TOKEN=\$(cat $state/tokens/alice.jwt)      # alice's sign-in
+export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port AWS_REGION=us-east-1   # the aws CLI talks to the local AWS emulator
 breakglass roles
 breakglass request prod-admin --for 5m --reason "Checkout is down: restarting the payment workers"
+breakglass env prod-admin               # the same credentials as ready-to-paste export AWS_... lines, for another shell
 
-2. Use it: the profile it wrote gets credentials from breakglass, renewed before they expire:
+# 2. Use it: the profile it wrote gets credentials from breakglass, renewed before they expire.
+#    (S3 object reads and writes show in the evidence only with the S3 trail source: docs/evidence.md, Evidence:S3.)
 export AWS_PROFILE=breakglass-prod-admin
-aws s3 mb s3://incident-scratch && aws s3 ls && aws iam list-roles --query 'Roles[].RoleName'
+aws s3 mb s3://incident-scratch-\$RANDOM && aws s3 ls && aws iam list-roles --query 'Roles[].RoleName'
 breakglass status                       # time left, ticket, evidence and review
 
-3. End it early (or wait for the window):
+# 3. End it early (or wait for the window). aws sts get-caller-identity would still answer: AWS allows it under a deny.
 breakglass end --reason "payment workers back up"
-aws s3 ls                               # the profile now says the grant ended (and AWS refuses the old session)
-breakglass list                         # <id> for the next steps
+aws s3 ls || echo "refused, as it should be: the cut-off works"
+grant=\$(curl -fsS http://127.0.0.1:$port/api/grants?limit=1 -H "Authorization: Bearer \$BREAKGLASS_TOKEN" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 
-4. The next morning (here: about a minute after the grant ends, when both evidence passes have run),
-   carol, the reviewer, reads what the session did, risky actions first, and signs it off (or flags it):
-curl -s http://127.0.0.1:$port/api/grants/<id>/evidence -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)"
-curl -s -X POST http://127.0.0.1:$port/api/reviews/<id>/decision -H "Authorization: Bearer \$(cat .local/tokens/carol.jwt)" \\
-  -H 'Content-Type: application/json' -d '{"decision":"approved","notes":"restart only","evidenceSha256":"<sha256 from the evidence>"}'
+# 4. The next morning (here: about a minute after the grant ends, when both evidence passes have run), carol, the
+#    reviewer, reads the summary first — what was created, changed and deleted, calls after the end — and signs it off:
+carol=\$(cat $state/tokens/carol.jwt)
+until curl -fsS http://127.0.0.1:$port/api/grants/\$grant/evidence -H "Authorization: Bearer \$carol" | grep -q '"completeness":"complete"'; do sleep 5; done
+curl -fsS http://127.0.0.1:$port/api/grants/\$grant/evidence -H "Authorization: Bearer \$carol" >$downloads/evidence.json
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(json.dumps({"grant": e["grant"], "summary": e["summary"]}, indent=2))' $downloads/evidence.json
+sha=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sha256"])' $downloads/evidence.json)
+curl -fsS -X POST http://127.0.0.1:$port/api/reviews/\$grant/decision -H "Authorization: Bearer \$carol" \\
+  -H 'Content-Type: application/json' -d "{\\"decision\\":\\"approved\\",\\"notes\\":\\"restart only\\",\\"evidenceSha256\\":\\"\$sha\\"}"; echo
 
-5. dave, the auditor, exports the evidence pack and checks it, and the audit chain:
-curl -s -o pack.zip http://127.0.0.1:$port/api/audit/grants/<id>/export -H "Authorization: Bearer \$(cat .local/tokens/dave.jwt)"
-unzip -o -q pack.zip -d pack && (cd pack && sha256sum -c MANIFEST.sha256)
-curl -s http://127.0.0.1:$port/api/audit/verify -H "Authorization: Bearer \$(cat .local/tokens/dave.jwt)"
+# 5. dave, the auditor, exports the evidence pack (into $downloads, outside the repository), checks it, and the chain:
+dave=\$(cat $state/tokens/dave.jwt)
+curl -fsS -o $downloads/pack.zip http://127.0.0.1:$port/api/audit/grants/\$grant/export -H "Authorization: Bearer \$dave"
+rm -rf $downloads/pack && python3 -m zipfile -e $downloads/pack.zip $downloads/pack && (cd $downloads/pack && sha256sum -c MANIFEST.sha256)
+curl -fsS http://127.0.0.1:$port/api/audit/verify -H "Authorization: Bearer \$dave"; echo
+STEPS
 
+cat <<MSG
+
+BreakGlass is ready on http://127.0.0.1:$port   (logs: $state/logs/, API: http://127.0.0.1:$port/openapi/v1.json)
+Sign-in: the development provider on $issuer (alice on-call, carol CTO, dave auditor; development only)
+
+Token for alice@example.com (on-call engineer), also in $state/tokens/alice.jwt:
+$(cat "$state/tokens/alice.jwt")
+
+$(cat "$state/walkthrough.sh")
+
+(The same steps are in $state/walkthrough.sh: bash $state/walkthrough.sh runs them all.)
 Guides: docs/engineer-guide.md, docs/reviewer-guide.md, docs/auditor-guide.md. Tickets stay "pending" until Linear
 is configured (docs/tickets.md).
 
-Ctrl-C stops everything.
+Ctrl-C stops everything; in the background: kill \$(cat $state/quickstart.pid)
 MSG
 wait
