@@ -23,7 +23,7 @@ internal static class CliLatency
         {
             ["AWS_ACCESS_KEY_ID"] = fixture.Aws.BrokerAccessKeyId,
             ["AWS_SECRET_ACCESS_KEY"] = fixture.Aws.BrokerSecretAccessKey,
-            ["AWS_REGION"] = "us-east-1",
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
         };
         var baseline = new List<double>();
         var requestToFirstCall = new List<double>();

@@ -33,9 +33,11 @@ public sealed class OrganizationTests(OrganizationFixture fixture) : IClassFixtu
         Assert.True(await sessionB.IsHonouredAsync());
         Assert.Equal([Guid.Parse((string)inA["id"]!)], DenyPolicy.Parse((await DenyInAsync(OrganizationFixture.MemberA))!).GrantIds);
         Assert.Null(await DenyInAsync(OrganizationFixture.MemberB));
+        // The write that denied this grant (preflight may have written the role's deny back too), in A's own trail.
         var write = (await fixture.AgentTrailAsync(OrganizationFixture.MemberA))
-            .Single(record => (string?)record["eventName"] == "PutRolePolicy" && (string?)record["errorCode"] is null
-                              && (string?)record["requestParameters"]!["roleName"] == fixture.MemberRoleName);
+            .First(record => (string?)record["eventName"] == "PutRolePolicy" && (string?)record["errorCode"] is null
+                             && (string?)record["requestParameters"]!["roleName"] == fixture.MemberRoleName
+                             && ((string?)record["requestParameters"]!["policyDocument"])?.Contains((string)inA["id"]!, StringComparison.Ordinal) == true);
         Assert.Equal($"arn:aws:sts::{OrganizationFixture.MemberA}:assumed-role/{OrganizationFixture.AgentRoleName}/breakglass-agent",
             (string?)write["userIdentity"]!["arn"]);
         Assert.Equal("breakglass-broker", (string?)write["userIdentity"]!["sessionContext"]!["sourceIdentity"]);
