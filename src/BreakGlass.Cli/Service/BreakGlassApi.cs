@@ -14,8 +14,9 @@ internal sealed class BreakGlassApi(Uri service, HttpClient http, SignInSession 
     public Task<RoleView[]> RolesAsync(CancellationToken cancellationToken) =>
         SendAsync<RoleView[]>(HttpMethod.Get, "api/roles", null, null, cancellationToken);
 
+    /// <summary>The caller's own grants, newest first: a reviewer's CLI must never pick up someone else's grant.</summary>
     public Task<GrantView[]> GrantsAsync(int limit, CancellationToken cancellationToken) =>
-        SendAsync<GrantView[]>(HttpMethod.Get, $"api/grants?limit={limit}", null, null, cancellationToken);
+        SendAsync<GrantView[]>(HttpMethod.Get, $"api/grants?limit={limit}&mine=true", null, null, cancellationToken);
 
     public Task<GrantView> GrantAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<GrantView>(HttpMethod.Get, $"api/grants/{id}", null, null, cancellationToken);

@@ -82,11 +82,12 @@ internal static class GrantsApi
     }
 
     private static async Task<Ok<GrantResponse[]>> ListAsync(
-        ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken, int limit = 100)
+        ClaimsPrincipal caller, GrantViews views, CancellationToken cancellationToken, int limit = 100, bool mine = false)
     {
         if (limit is < 1 or > 500) throw new InvalidRequestException("limit must be between 1 and 500.");
-        // A requester who is neither reviewer nor auditor sees only their own grants.
-        return TypedResults.Ok(await views.ListAsync(GrantViews.SeesAllGrants(caller) ? null : caller.UserName(), limit, cancellationToken));
+        // A requester who is neither reviewer nor auditor sees only their own grants; anyone may ask for only their own.
+        var onlyOwn = mine || !GrantViews.SeesAllGrants(caller);
+        return TypedResults.Ok(await views.ListAsync(onlyOwn ? caller.UserName() : null, limit, cancellationToken));
     }
 
     private static async Task<Ok<GrantResponse>> GetAsync(

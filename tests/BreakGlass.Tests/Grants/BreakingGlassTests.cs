@@ -147,12 +147,13 @@ public sealed class BreakingGlassTests(BreakGlassFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task ARequesterListsOnlyTheirOwnGrantsWhileAReviewerSeesAll()
+    public async Task ARequesterListsOnlyTheirOwnGrantsWhileAReviewerSeesAllUnlessAskingForTheirOwn()
     {
         var engineer = TestIdentityProvider.NewUser();
+        var cto = TestIdentityProvider.NewUser("cto");
         using var mine = fixture.Client(fixture.Idp.Requester(engineer));
         using var other = fixture.Client(fixture.Idp.Requester(TestIdentityProvider.NewUser("other")));
-        using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("cto")));
+        using var reviewer = fixture.Client(fixture.Idp.Reviewer(cto));
         var own = await (await mine.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
         var theirs = await (await other.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created);
 
@@ -163,6 +164,9 @@ public sealed class BreakingGlassTests(BreakGlassFixture fixture) : IClassFixtur
         Assert.Contains(listed, grant => (string?)grant!["id"] == (string?)own["id"]);
         Assert.Contains(all, grant => (string?)grant!["id"] == (string?)theirs["id"]);
         Assert.All(all, grant => Assert.Null(grant!["credentials"]));
+        var reviewersOwn = System.Text.Json.Nodes.JsonNode.Parse(await reviewer.GetStringAsync("/api/grants?limit=500&mine=true"))!.AsArray();
+        Assert.DoesNotContain(reviewersOwn, grant => (string?)grant!["id"] == (string?)theirs["id"]);
+        Assert.All(reviewersOwn, grant => Assert.Equal(TestIdentityProvider.SubjectOf(cto), (string?)grant!["requester"]));
     }
 
     [Fact]
