@@ -33,6 +33,8 @@ internal sealed class PreflightRunner(
     public async Task<PreflightReport> RunAsync(string actor, CancellationToken cancellationToken)
     {
         var checkedAt = time.GetUtcNow();
+        // The start-up lookup may have found STS busy: without the broker's identity, no trust can be checked.
+        await broker.ResolveArnAsync(cancellationToken);
         var agents = new Dictionary<string, Task<PreflightCheck>>(StringComparer.Ordinal);
         var lookups = new Dictionary<string, Task<PreflightCheck>>(StringComparer.Ordinal);
         var roles = new List<RolePreflight>();
@@ -85,7 +87,7 @@ internal sealed class PreflightRunner(
     private Task<PreflightCheck> CheckTrustAsync(string roleArn, CancellationToken cancellationToken) =>
         CheckAsync(PreflightChecks.TrustNamesBroker, async () =>
         {
-            var brokerArn = broker.Arn ?? throw new PreflightFailedException("BreakGlass does not know its own identity yet (sts:GetCallerIdentity has not answered)");
+            var brokerArn = broker.Arn ?? throw new PreflightFailedException("BreakGlass does not know its own identity: sts:GetCallerIdentity did not answer");
             var trust = await accounts.IamFor(roleArn).GetRoleTrustPolicyAsync(RoleArn.RoleName(roleArn), cancellationToken)
                         ?? throw new PreflightFailedException($"{roleArn} does not exist");
             var (ok, detail) = BrokerTrust.Check(trust, brokerArn);

@@ -19,10 +19,13 @@ internal sealed class BrokerIdentity(IAmazonSecurityTokenService sts, ILogger<Br
     /// <summary>The broker's ARN, once known.</summary>
     public string? Arn => _arn;
 
+    /// <summary>The broker's ARN, asking STS again if the start-up lookup did not get an answer; null while STS is unreachable.</summary>
+    public async Task<string?> ResolveArnAsync(CancellationToken cancellationToken) => _arn ?? await TryResolveAsync(cancellationToken);
+
     /// <summary>The longest session STS grants this broker whatever the role allows; null when unlimited by the broker.</summary>
     public async Task<int?> SessionCapSecondsAsync(CancellationToken cancellationToken)
     {
-        var arn = _arn ?? await TryResolveAsync(cancellationToken);
+        var arn = await ResolveArnAsync(cancellationToken);
         return arn is null || IsRoleSession(arn) ? RoleChainingCapSeconds : null;
     }
 
