@@ -65,7 +65,10 @@ public sealed class WebFixture : DevProviderFixture
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.Locator($"button[name=dev_user][value={user}]").ClickAsync();
-        await page.WaitForURLAsync(Service.BaseAddress.ToString());
+        // Waiting for the page's load event after the sign-in redirects was seen to hang on a loaded machine although the
+        // page had arrived: wait for the navigation to commit and the signed-in layout to show instead.
+        await page.WaitForURLAsync(Service.BaseAddress.ToString(), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign out" })).ToBeVisibleAsync();
         return page;
     }
 
