@@ -70,7 +70,7 @@ HOME="$work/home" timeout 600 bash -euo pipefail "$work/state/walkthrough.sh" >"
 
 check() { grep -q -- "$1" "$2" || { echo "expected '$1' in $(basename "$2"):"; cat "$2"; exit 1; }; }
 check "export AWS_ACCESS_KEY_ID=" "$work/walkthrough.out"
-check "refused, as it should be" "$work/walkthrough.out"
+check "refused by AWS, as it should be" "$work/walkthrough.out"
 check '"changes"' "$work/walkthrough.out"
 check 'AWS::S3::Bucket' "$work/walkthrough.out"
 check '"decision":"approved"' "$work/walkthrough.out"

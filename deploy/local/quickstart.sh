@@ -168,11 +168,11 @@ curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat $s
 
 # 1. Break glass as alice with the breakglass CLI (copy-paste into another shell):
 export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port
-export BREAKGLASS_TOKEN=\$(cat $state/tokens/alice.jwt)      # alice's sign-in
+export BREAKGLASS_TOKEN=\$(cat $state/tokens/alice.jwt)      # alice's sign-in for a script; a person runs: breakglass login
 export AWS_ENDPOINT_URL=http://127.0.0.1:$aws_port AWS_REGION=us-east-1   # the aws CLI talks to the local AWS emulator
 breakglass roles
 breakglass request prod-admin --for 5m --reason "Checkout is down: restarting the payment workers"
-breakglass env prod-admin               # the same credentials as ready-to-paste export AWS_... lines, for another shell
+keys=\$(breakglass env prod-admin); echo "\$keys"   # the same credentials as ready-to-paste export AWS_... lines, for another shell
 
 # 2. Use it: the profile it wrote gets credentials from breakglass, renewed before they expire.
 #    (S3 object reads and writes show in the evidence only with the S3 trail source: docs/evidence.md, Evidence:S3.)
@@ -182,7 +182,10 @@ breakglass status                       # time left, ticket, evidence and review
 
 # 3. End it early (or wait for the window). aws sts get-caller-identity would still answer: AWS allows it under a deny.
 breakglass end --reason "payment workers back up"
-aws s3 ls || echo "refused, as it should be: the cut-off works"
+aws s3 ls || echo "breakglass gives the profile no more credentials"
+# AWS itself refuses the keys handed out before the end (an IAM deny takes a moment to apply):
+for try in \$(seq 30); do (unset AWS_PROFILE; eval "\$keys"; aws s3 ls >/dev/null 2>&1) || break; sleep 1; done
+(unset AWS_PROFILE; eval "\$keys"; aws s3 ls) || echo "refused by AWS, as it should be: the cut-off works"
 grant=\$(curl -fsS http://127.0.0.1:$port/api/grants?limit=1 -H "Authorization: Bearer \$BREAKGLASS_TOKEN" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 
 # 4. The next morning (here: about a minute after the grant ends, when both evidence passes have run), carol, the
@@ -206,6 +209,8 @@ cat <<MSG
 
 BreakGlass is ready on http://127.0.0.1:$port   (logs: $state/logs/, API: http://127.0.0.1:$port/openapi/v1.json)
 Sign-in: the development provider on $issuer (alice on-call, carol CTO, dave auditor; development only)
+In a browser: http://127.0.0.1:$port/ — sign in as alice to break glass, as carol for /reviews, as dave for /audit.
+At a terminal: breakglass login (device flow: open the URL it prints, enter the code, choose alice).
 
 Token for alice@example.com (on-call engineer), also in $state/tokens/alice.jwt:
 $(cat "$state/tokens/alice.jwt")
