@@ -50,7 +50,8 @@ public sealed class RoleSessionBrokerTests(RoleSessionBrokerFixture fixture) : I
         var requestedAt = DateTimeOffset.Parse((string)grant["requestedAt"]!);
         Assert.Equal(requestedAt.AddHours(4), DateTimeOffset.Parse((string)grant["expiresAt"]!));
         var firstExpiry = DateTimeOffset.Parse((string)grant["credentials"]!["expiration"]!);
-        Assert.InRange((firstExpiry - requestedAt).TotalSeconds, 3000, 3600 + 60);
+        // An hour, not the four-hour window; the slack above it is the time from the request to the mint, which load stretches.
+        Assert.InRange((firstExpiry - requestedAt).TotalSeconds, 3000, 3600 + 600);
         using var first = new EngineerSession(fixture.AwsEndpoint, grant["credentials"]!);
         Assert.True(await first.IsHonouredAsync());
 
