@@ -186,13 +186,16 @@ public sealed class ReviewTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
         {
             await connection.OpenAsync();
-            await GrantStore.InsertAsync(connection, grant);
+            // One transaction: the evidence sweeper plans a revoked grant it finds without evidence, and must not see this one alone.
+            await using var transaction = await connection.BeginTransactionAsync();
+            await GrantStore.InsertAsync(connection, grant, transaction);
             // Passes due far ahead, so nothing collects this grant's evidence while the test asks.
             await connection.ExecuteAsync(
                 """
                 INSERT INTO evidence (grant_id, first_pass_due_at, final_pass_due_at, sha256, rules_version, summary)
                 VALUES (@Id, @finalPassDueAt, @finalPassDueAt, repeat('0', 64), 1, '{}')
-                """, new { grant.Id, finalPassDueAt });
+                """, new { grant.Id, finalPassDueAt }, transaction);
+            await transaction.CommitAsync();
         }
 
         var response = await DecideAsync(reviewer, grant.Id.ToString(), "approved", "early", new string('0', 64));
