@@ -28,7 +28,8 @@ public sealed class AwsOutageTests(BreakGlassFixture fixture) : IClassFixture<Br
         var failed = await duringOutage.WaitForStatusAsync(id, "RevocationFailed", Eventually.Patience);
         Assert.Equal("RevocationFailed", failed.Status);
         Assert.NotNull(failed.LastRevocationError);
-        Assert.Contains(fixture.Log, line => line.Contains($"ALERT revocation of grant {id}", StringComparison.Ordinal));
+        // The log line is written beside the state change, not before it: it may reach the captured output a moment later.
+        Assert.True(await Eventually.TrueAsync(() => fixture.Log.Any(line => line.Contains($"ALERT revocation of grant {id}", StringComparison.Ordinal)), Eventually.Patience));
         Assert.Equal(1L, await Database.ScalarAsync<long>(fixture.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE grant_id = @id AND event_type = 'grant.revocation_failed'", ("id", Guid.Parse(id))));
         Assert.True(await session.IsHonouredAsync(), "the deny never reached AWS: this is exactly why the state is alerted");

@@ -39,7 +39,8 @@ public sealed class DenyReconcilerTests(VerifyingFixture fixture) : IClassFixtur
         var (session, _) = _sessions[id];
 
         await Administrator().DeleteRolePolicyAsync(RoleName(role), DenyPolicy.PolicyName);
-        Assert.True(await session.IsHonouredAsync(), "with the deny deleted, the revoked session works again: this is the drift");
+        // The reconciler looks every 2 s: on a loaded machine it may have repaired the deny before this first call.
+        Assert.True(await session.IsHonouredAsync() || await DriftEventsAsync(id, 1), "with the deny deleted, the revoked session works again: this is the drift");
 
         Assert.NotNull(await session.WaitUntilRefusedAsync(Patience));
         Assert.True(await Eventually.TrueAsync(() => DriftEventsAsync(id, 1), Patience));
