@@ -68,7 +68,8 @@ public sealed class WebJourneyTests(WebFixture fixture) : IClassFixture<WebFixtu
         var row = page.Locator("tr").Filter(new() { HasText = "rotating the worker keys" });
         await WebFixture.ScreenshotAsync(page, "reviewer-queue");
         await row.GetByRole(AriaRole.Link, new() { Name = "Review" }).ClickAsync();
-        await page.WaitForURLAsync($"**/grants/{grantId}");
+        // Commit, not load: under CI load the load event was seen never to arrive (see WebFixture.BrowseAsAsync); the checks below wait for the content.
+        await page.WaitForURLAsync($"**/grants/{grantId}", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
 
         // Lasting access first, then critical, then the rest.
         var events = page.Locator("ol.events > li");
