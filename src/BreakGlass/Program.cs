@@ -9,6 +9,7 @@ using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
+using BreakGlass.PolicyDocument;
 using BreakGlass.Preflight;
 using BreakGlass.Reports;
 using BreakGlass.Reviews;
@@ -47,6 +48,7 @@ builder.Services
     .AddReviews(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
+    .AddPolicyDocument()
     .AddWebPages(builder.Configuration)
     .AddHealth();
 
@@ -82,6 +84,7 @@ app.MapAudit();
 app.ScheduleReviewReminder();
 app.MapEvidence();
 app.MapPreflight();
+app.MapPolicyDocument();
 app.SchedulePreflight();
 app.MapWebPages();
 

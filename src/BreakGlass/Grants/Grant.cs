@@ -2,7 +2,8 @@ namespace BreakGlass.Grants;
 
 /// <summary>
 /// One break-glass exception as stored. <see cref="Requester"/> is the engineer's stable identity (it decides
-/// ownership); <see cref="RequesterName"/> is how people see them and decides nothing.
+/// ownership); <see cref="RequesterName"/> is how people see them and decides nothing. <see cref="PolicyVersion"/> is the
+/// break-glass policy in force when it was requested (null for grants from before policy versions were recorded).
 /// </summary>
 internal sealed record Grant(
     Guid Id,
@@ -20,7 +21,8 @@ internal sealed record Grant(
     string? EndReason,
     int RevocationAttempts,
     string? LastRevocationError,
-    string RequesterName)
+    string RequesterName,
+    string? PolicyVersion = null)
 {
     /// <summary>The id as it appears in session names: the random tail of the UUIDv7, not its timestamp head.</summary>
     public string ShortId => Id.ToString("N")[^8..];

@@ -8,6 +8,7 @@ using BreakGlass.Auth;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Errors;
 using BreakGlass.Policy;
+using BreakGlass.PolicyDocument;
 using BreakGlass.Revocation;
 using BreakGlass.Tickets;
 using Dapper;
@@ -28,6 +29,7 @@ internal sealed class GrantIssuer(
     StsCredentialIssuer sts,
     BrokerIdentity broker,
     IOptionsMonitor<PolicyOptions> policy,
+    CurrentPolicy policyInForce,
     TicketRequests tickets,
     TicketOutbox ticketOutbox,
     IOptionsMonitor<RevocationOptions> revocation,
@@ -74,7 +76,7 @@ internal sealed class GrantIssuer(
         var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
         var grant = new Grant(
             Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
-            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName());
+            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName(), policyInForce.Version);
 
         try
         {
@@ -214,6 +216,7 @@ internal sealed class GrantIssuer(
                 ["expiresAt"] = grant.ExpiresAt,
                 ["stsDurationSeconds"] = durationSeconds,
                 ["policyDecision"] = "allowed",
+                ["policyVersion"] = grant.PolicyVersion,
             });
             await tickets.OpenAsync(connection, grant, ticket);
         }

@@ -27,12 +27,13 @@ internal sealed record GrantResponse(
     TicketView Ticket,
     IReadOnlyList<string> AccessKeyIds,
     string? LastRevocationError,
+    string? PolicyVersion,
     CredentialsResponse? Credentials)
 {
     public static GrantResponse From(Grant grant, IReadOnlyList<string> accessKeyIds, TicketView ticket, IssuedCredentials? credentials = null) =>
         new(grant.Id, grant.Status.ToString(), grant.Requester, grant.RequesterName, grant.RoleName, grant.RoleArn, grant.Reason,
             grant.RequestedAt, grant.ExpiresAt, grant.EndedAt, grant.EndedBy, grant.EndReason, ticket, accessKeyIds,
-            grant.LastRevocationError, credentials is null ? null : CredentialsResponse.From(credentials));
+            grant.LastRevocationError, grant.PolicyVersion, credentials is null ? null : CredentialsResponse.From(credentials));
 }
 
 /// <summary>Where the grant's ticket stands: <c>linked</c>, <c>filed</c> or <c>pending</c> (with the last error).</summary>

@@ -23,21 +23,21 @@ internal static class GrantStore
         requested_at AS RequestedAt, expires_at AS ExpiresAt, credentials_expire_at AS CredentialsExpireAt,
         ended_at AS EndedAt, ended_by AS EndedBy, end_reason AS EndReason,
         revocation_attempts AS RevocationAttempts, last_revocation_error AS LastRevocationError,
-        requester_name AS RequesterName
+        requester_name AS RequesterName, policy_version AS PolicyVersion
         """;
 
     public static Task InsertAsync(NpgsqlConnection connection, Grant grant, NpgsqlTransaction? transaction = null) =>
         connection.ExecuteAsync(
             """
             INSERT INTO grants (id, status, requester, requester_name, role_name, role_arn, reason, ticket_reference,
-                                requested_at, expires_at, credentials_expire_at)
+                                requested_at, expires_at, credentials_expire_at, policy_version)
             VALUES (@Id, @Status, @Requester, @RequesterName, @RoleName, @RoleArn, @Reason, @TicketReference,
-                    @RequestedAt, @ExpiresAt, @CredentialsExpireAt)
+                    @RequestedAt, @ExpiresAt, @CredentialsExpireAt, @PolicyVersion)
             """,
             new
             {
                 grant.Id, Status = grant.Status.ToString(), grant.Requester, grant.RequesterName, grant.RoleName, grant.RoleArn, grant.Reason,
-                grant.TicketReference, grant.RequestedAt, grant.ExpiresAt, grant.CredentialsExpireAt,
+                grant.TicketReference, grant.RequestedAt, grant.ExpiresAt, grant.CredentialsExpireAt, grant.PolicyVersion,
             },
             transaction);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using BreakGlass.Evidence;
+using BreakGlass.PolicyDocument;
 
 namespace BreakGlass.Reports;
 
@@ -31,6 +32,7 @@ internal static class EvidencePackReport
         Row(html, "Ended", grant.EndedAt is null ? "—" : $"{Stamp(grant.EndedAt.Value)} by {grant.EndedBy}: {grant.EndReason}");
         Row(html, "Credentials", string.Join(", ", chain.Credentials.Select(c => $"{c.AccessKeyId} (issued {Stamp(c.IssuedAt)})")));
         Row(html, "Status", grant.Status);
+        Row(html, "Policy", PolicyLine(chain.Policy));
         html.Append("</table>");
 
         html.Append("<h2>Summary</h2><table>");
@@ -96,6 +98,14 @@ internal static class EvidencePackReport
         html.Append("</table><p>Verify this pack with <code>sha256sum -c MANIFEST.sha256</code>, and the audit chain with <code>GET /api/audit/verify</code>.</p>");
         return html.Append("</body></html>").ToString();
     }
+
+    private static string PolicyLine(PolicyStanding policy) => policy.Status switch
+    {
+        PolicyStanding.Approved => $"version {policy.Version}, approved by {policy.ApprovedBy} at {Stamp(policy.ApprovedAt!.Value)}",
+        PolicyStanding.ApprovedAfterIssue => $"version {policy.Version}: NOT APPROVED when this grant was issued (approved later, by {policy.ApprovedBy} at {Stamp(policy.ApprovedAt!.Value)})",
+        PolicyStanding.Unapproved => $"version {policy.Version}: NOT APPROVED (nobody has approved this version of the policy)",
+        _ => "no policy version recorded (issued before policy versions were kept)",
+    };
 
     private static void Items(StringBuilder html, string heading, IReadOnlyList<string> items)
     {

@@ -1,5 +1,6 @@
 using BreakGlass.Errors;
 using BreakGlass.Grants;
+using BreakGlass.PolicyDocument;
 using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;
@@ -37,7 +38,8 @@ internal sealed record RegisterFilter(
 }
 
 /// <param name="Review">The current decision; <paramref name="ReviewHistory"/> holds every decision, oldest first (a flag may supersede an approval).</param>
-internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review, IReadOnlyList<ReviewView> ReviewHistory);
+/// <param name="Policy">The policy version the grant was issued under, flagged when it was not approved at the time.</param>
+internal sealed record RegisterEntry(GrantResponse Grant, ReviewView? Review, IReadOnlyList<ReviewView> ReviewHistory, PolicyStanding Policy);
 
 internal sealed record RegisterPage(int Page, int PageSize, long Total, IReadOnlyList<RegisterEntry> Items);
 
@@ -71,7 +73,9 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
              ORDER BY g.requested_at DESC, g.id LIMIT @Limit OFFSET @Offset
              """, parameters)).AsList();
         var reviews = await ReviewRecords.FindAllAsync(connection, grants.Select(grant => grant.Id).ToArray());
-        var items = (await views.ViewAllAsync(connection, grants, cancellationToken)).Select(view => new RegisterEntry(view, reviews.GetValueOrDefault(view.Id)?.Current, reviews.GetValueOrDefault(view.Id)?.Decisions ?? [])).ToList();
+        var viewed = await views.ViewAllAsync(connection, grants, cancellationToken);
+        var policies = await PolicyStanding.ForAsync(connection, viewed);
+        var items = viewed.Select(view => new RegisterEntry(view, reviews.GetValueOrDefault(view.Id)?.Current, reviews.GetValueOrDefault(view.Id)?.Decisions ?? [], policies[view.Id])).ToList();
         return new RegisterPage(filter.Page, filter.PageSize, total, items);
     }
 
@@ -79,7 +83,7 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
     [
         "grant_id", "status", "requester", "role", "role_arn", "reason", "requested_at", "expires_at", "ended_at", "ended_by",
         "end_reason", "ticket", "ticket_url", "access_key_ids", "decision", "reviewer", "decided_at", "review_notes", "evidence_sha256",
-        "review_history",
+        "review_history", "policy_version", "policy_status",
     ];
 
     public static string ToCsv(RegisterPage page) =>
@@ -90,5 +94,6 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
             item.Grant.EndReason, item.Grant.Ticket?.Identifier, item.Grant.Ticket?.Url, string.Join(' ', item.Grant.AccessKeyIds),
             item.Review?.Decision, item.Review?.Reviewer, Csv.Timestamp(item.Review?.DecidedAt), item.Review?.Notes, item.Review?.EvidenceSha256,
             string.Join("; ", item.ReviewHistory.Select(review => $"{review.Decision} by {review.Reviewer} at {Csv.Timestamp(review.DecidedAt)}")),
+            item.Policy.Version, item.Policy.Status,
         ]));
 }

@@ -3,6 +3,7 @@ using BreakGlass.Audit;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
+using BreakGlass.PolicyDocument;
 using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;
@@ -18,13 +19,15 @@ internal sealed record EvidenceOverview(
 
 /// <summary>One grant's whole chain of evidence: request and policy decision, ticket, credentials, revocation, evidence, review, and every audit event.</summary>
 /// <param name="Review">The current decision; <paramref name="ReviewHistory"/> holds every decision, oldest first.</param>
+/// <param name="Policy">The policy version the grant was issued under, flagged when it was not approved at the time.</param>
 internal sealed record GrantChain(
     GrantResponse Grant,
     IReadOnlyList<CredentialIssue> Credentials,
     EvidenceOverview Evidence,
     ReviewView? Review,
     IReadOnlyList<ReviewView> ReviewHistory,
-    IReadOnlyList<AuditEventView> AuditEvents);
+    IReadOnlyList<AuditEventView> AuditEvents,
+    PolicyStanding Policy);
 
 internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, EvidenceStore evidence)
 {
@@ -49,13 +52,15 @@ internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, E
             .ToList();
         var report = (await evidence.LoadReportAsync(grantId, cancellationToken))!;
         var reviews = await ReviewRecords.FindAsync(connection, grantId);
+        var view = await views.ViewAsync(grant, null, cancellationToken);
         var chain = new GrantChain(
-            await views.ViewAsync(grant, null, cancellationToken),
+            view,
             credentials,
             new EvidenceOverview(report.Completeness, report.FirstPassAt, report.FinalPassAt, report.Sha256, report.RulesVersion, report.Summary),
             reviews.Current,
             reviews.Decisions,
-            events);
+            events,
+            (await PolicyStanding.ForAsync(connection, [view]))[grant.Id]);
         return (chain, report);
     }
 

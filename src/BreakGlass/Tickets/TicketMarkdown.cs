@@ -129,5 +129,5 @@ internal static class TicketMarkdown
     private static string Code(string text) => text.ReplaceLineEndings(" ").Replace("`", "'", StringComparison.Ordinal);
 
     // GFM splits table cells at a pipe even inside a code span, unless it is escaped.
-    private static string CellCode(string text) => Code(text).Replace("|", "\\|", StringComparison.Ordinal);
+    public static string CellCode(string text) => Code(text).Replace("|", "\\|", StringComparison.Ordinal);
 }
