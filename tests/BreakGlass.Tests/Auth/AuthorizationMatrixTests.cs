@@ -30,6 +30,9 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/reviews", "reviewer" },
         { "POST", "/api/reviews/0198c0de-0000-7000-8000-000000000001/decision", "reviewer" },
         { "GET", "/api/preflight", "reviewer,auditor" },
+        { "GET", "/api/policy", "requester,reviewer,auditor,nobody" },
+        { "GET", "/api/policy/history", "auditor" },
+        { "POST", "/api/policy/" + new string('0', 64) + "/approval", "reviewer" },
     };
 
     public static IEnumerable<object[]> BadTokens =>
@@ -125,7 +128,8 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         foreach (var endpoint in Endpoints)
         {
             var template = ((string)endpoint[1]).Replace("0198c0de-0000-7000-8000-000000000001", "{id}", StringComparison.Ordinal)
-                .Replace("no-such-role", "{name}", StringComparison.Ordinal);
+                .Replace("no-such-role", "{name}", StringComparison.Ordinal)
+                .Replace(new string('0', 64), "{version}", StringComparison.Ordinal);
             Assert.True(paths.EnumerateObject().Any(candidate => Normalise(candidate.Name) == Normalise(template)), $"{template} is not in the OpenAPI document");
         }
     }
