@@ -3,13 +3,14 @@ using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws;
+using BreakGlass.Drills;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
-using BreakGlass.PolicyDocument;
+using BreakGlass.WrittenPolicy;
 using BreakGlass.Preflight;
 using BreakGlass.Reports;
 using BreakGlass.Reviews;
@@ -48,7 +49,8 @@ builder.Services
     .AddReviews(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
-    .AddPolicyDocument()
+    .AddWrittenPolicy()
+    .AddDrills(builder.Configuration)
     .AddWebPages(builder.Configuration)
     .AddHealth();
 
@@ -84,8 +86,10 @@ app.MapAudit();
 app.ScheduleReviewReminder();
 app.MapEvidence();
 app.MapPreflight();
-app.MapPolicyDocument();
+app.MapWrittenPolicy();
 app.SchedulePreflight();
+app.MapDrills();
+app.ScheduleDrills();
 app.MapWebPages();
 
 app.Run();

@@ -1,6 +1,6 @@
 using BreakGlass.Errors;
 using BreakGlass.Grants;
-using BreakGlass.PolicyDocument;
+using BreakGlass.WrittenPolicy;
 using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;
@@ -48,7 +48,8 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
 {
     private const string Where =
         $"""
-        WHERE (@From::timestamptz IS NULL OR g.requested_at >= @From)
+        WHERE {GrantStore.NotDrill}
+          AND (@From::timestamptz IS NULL OR g.requested_at >= @From)
           AND (@To::timestamptz IS NULL OR g.requested_at < @To)
           AND (@Requester::text IS NULL OR g.requester = @Requester OR lower(g.requester_name) = lower(@Requester))
           AND (@Role::text IS NULL OR lower(g.role_name) = lower(@Role))

@@ -3,7 +3,7 @@ using BreakGlass.Audit;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
-using BreakGlass.PolicyDocument;
+using BreakGlass.WrittenPolicy;
 using BreakGlass.Reviews;
 using Dapper;
 using Npgsql;

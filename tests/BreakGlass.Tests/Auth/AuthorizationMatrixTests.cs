@@ -33,6 +33,9 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/policy", "requester,reviewer,auditor,nobody" },
         { "GET", "/api/policy/history", "auditor" },
         { "POST", "/api/policy/" + new string('0', 64) + "/approval", "reviewer" },
+        { "POST", "/api/drills", "reviewer" },
+        { "GET", "/api/drills", "reviewer,auditor" },
+        { "GET", "/api/drills/0198c0de-0000-7000-8000-000000000001", "reviewer,auditor" },
     };
 
     public static IEnumerable<object[]> BadTokens =>

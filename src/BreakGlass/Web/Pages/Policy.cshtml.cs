@@ -1,6 +1,6 @@
 using BreakGlass.Auth;
 using BreakGlass.Errors;
-using BreakGlass.PolicyDocument;
+using BreakGlass.WrittenPolicy;
 using Markdig;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

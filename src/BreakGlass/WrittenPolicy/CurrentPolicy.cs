@@ -7,7 +7,7 @@ using BreakGlass.Revocation;
 using BreakGlass.Tickets.Linear;
 using Microsoft.Extensions.Options;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>
 /// The policy in force, read from the same options the features enforce (so a setting that does not reload is not

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using BreakGlass.Tickets;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>
 /// The policy as people read it. Every configured value is either a code span or escaped text, so nothing in the

@@ -3,14 +3,14 @@ using BreakGlass.Accounts;
 using BreakGlass.Auth;
 using BreakGlass.Evidence;
 using BreakGlass.Policy;
-using BreakGlass.PolicyDocument;
+using BreakGlass.WrittenPolicy;
 using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Tickets.Linear;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BreakGlass.Tests.PolicyDocument;
+namespace BreakGlass.Tests.WrittenPolicy;
 
 /// <summary>The version changes exactly when the policy does: not on key order, list order, secrets or who deployed it.</summary>
 public sealed class PolicyVersionTests

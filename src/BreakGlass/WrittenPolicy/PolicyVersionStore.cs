@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>One recorded policy version, with its approval if it has one.</summary>
 internal sealed record PolicyVersionRecord(

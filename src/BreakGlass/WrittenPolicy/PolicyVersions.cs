@@ -4,7 +4,7 @@ using BreakGlass.Auth;
 using BreakGlass.Errors;
 using Npgsql;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>A policy version as the API shows it.</summary>
 internal sealed record PolicyVersionView(
@@ -36,7 +36,7 @@ internal sealed class PolicyVersions(NpgsqlDataSource database, CurrentPolicy cu
                 ["status"] = PolicyStatuses.Pending,
                 ["changedBy"] = changedBy,
             });
-            PolicyDocumentLog.VersionRecorded(logger, policy.Version, changedBy ?? "(not declared)");
+            WrittenPolicyLog.VersionRecorded(logger, policy.Version, changedBy ?? "(not declared)");
         }
         var record = (await PolicyVersionStore.FindAsync(connection, policy.Version, transaction))!;
         await transaction.CommitAsync(cancellationToken);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>
 /// Records the policy in force at start and after every configuration reload. Never blocks the service: an emergency
@@ -40,7 +40,7 @@ internal sealed class PolicyRecorder(PolicyVersions versions, IConfiguration con
             }
             catch (Exception failure) when (failure is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                PolicyDocumentLog.RecordingFailed(logger, failure);
+                WrittenPolicyLog.RecordingFailed(logger, failure);
             }
             await Task.Delay(RetryDelay, time, stoppingToken);
         }

@@ -9,7 +9,7 @@ using BreakGlass.Reviews;
 using BreakGlass.Revocation;
 using BreakGlass.Tickets.Linear;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>The options the policy is read from: the same values the running features enforce.</summary>
 internal sealed record PolicySettings(

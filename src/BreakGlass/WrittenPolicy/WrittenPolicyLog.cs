@@ -1,6 +1,6 @@
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
-internal static partial class PolicyDocumentLog
+internal static partial class WrittenPolicyLog
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Break-glass policy version {Version} is in force and pending approval (changed by {ChangedBy})")]
     public static partial void VersionRecorded(ILogger logger, string version, string changedBy);

@@ -7,7 +7,7 @@ using BreakGlass.Tests.Infrastructure;
 using Dapper;
 using Npgsql;
 
-namespace BreakGlass.Tests.PolicyDocument;
+namespace BreakGlass.Tests.WrittenPolicy;
 
 /// <summary>
 /// The policy through the running service: each test starts an instance with a configuration of its own (a distinct

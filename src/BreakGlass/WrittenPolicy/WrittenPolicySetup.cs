@@ -1,9 +1,9 @@
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
-internal static class PolicyDocumentSetup
+internal static class WrittenPolicySetup
 {
     /// <summary>The generated policy, its versions and their approval. Register after the features whose options it reads.</summary>
-    public static IServiceCollection AddPolicyDocument(this IServiceCollection services)
+    public static IServiceCollection AddWrittenPolicy(this IServiceCollection services)
     {
         services.AddSingleton<CurrentPolicy>();
         services.AddSingleton<PolicyVersions>();

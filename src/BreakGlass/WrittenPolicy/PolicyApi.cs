@@ -3,7 +3,7 @@ using BreakGlass.Auth;
 using BreakGlass.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>The policy in force: its version, approval status, Markdown, and the content the version is hashed from.</summary>
 internal sealed record PolicyResponse(
@@ -18,7 +18,7 @@ internal static class PolicyApi
 {
     public const string MarkdownMediaType = "text/markdown";
 
-    public static RouteGroupBuilder MapPolicyDocument(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapWrittenPolicy(this IEndpointRouteBuilder app)
     {
         var policy = app.MapGroup("/api/policy").WithTags("Policy").ProducesAuthorisedProblems();
         // Everyone who can sign in may read the policy that governs them (ISO 27001 A 5.1: communicated to relevant personnel).

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>The policy in one version: its content, the canonical JSON its version is the SHA-256 of, and its Markdown.</summary>
 internal sealed record GeneratedPolicy(PolicyContent Content, string CanonicalJson, string Version, string Markdown)

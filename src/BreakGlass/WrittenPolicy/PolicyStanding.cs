@@ -1,7 +1,7 @@
 using BreakGlass.Grants;
 using Npgsql;
 
-namespace BreakGlass.PolicyDocument;
+namespace BreakGlass.WrittenPolicy;
 
 /// <summary>
 /// Where a grant stands against the policy it was issued under. <see cref="UnapprovedAtIssue"/> flags a grant whose
