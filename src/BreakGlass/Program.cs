@@ -3,6 +3,7 @@ using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws;
+using BreakGlass.Drills;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
@@ -49,6 +50,7 @@ builder.Services
     .AddNotifications(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
+    .AddDrills(builder.Configuration)
     .AddWebPages(builder.Configuration)
     .AddHealth();
 
@@ -85,6 +87,8 @@ app.ScheduleReviewReminder();
 app.MapEvidence();
 app.MapPreflight();
 app.SchedulePreflight();
+app.MapDrills();
+app.ScheduleDrills();
 app.MapWebPages();
 
 app.Run();
