@@ -13,12 +13,14 @@ internal sealed class AuditNotificationObserver(NotificationOutbox outbox) : IAu
         if (!outbox.IsRouting || !AuditNotifications.Concerns(appended.EventType)) return;
         Grant? grant = null;
         TicketView? ticket = null;
+        var drill = false;
         if (appended.GrantId is { } grantId)
         {
             grant = await GrantStore.FindAsync(connection, grantId, transaction);
             ticket = await TicketViews.FindAsync(connection, transaction, grantId);
+            drill = await GrantStore.IsDrillAsync(connection, grantId, transaction);
         }
-        if (AuditNotifications.Map(appended, grant, ticket) is { } draft)
+        if (AuditNotifications.Map(appended, grant, ticket, drill) is { } draft)
         {
             await outbox.EnqueueAsync(connection, transaction, draft, appended.OccurredAt);
         }

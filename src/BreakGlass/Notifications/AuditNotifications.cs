@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
+using BreakGlass.Drills;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Preflight;
@@ -13,14 +14,11 @@ namespace BreakGlass.Notifications;
 /// <summary>Which audit events people are told about, and what they are told: a pure function of the event and its grant.</summary>
 internal static class AuditNotifications
 {
-    /// <summary>Appended by a drill (issue 14) with a boolean <c>passed</c>; a failed one is a failed check.</summary>
-    public const string DrillCompleted = "drill.completed";
-
     private static readonly HashSet<string> Mapped =
     [
         GrantAuditEvents.Issued, RevocationAuditEvents.Revoked, RevocationAuditEvents.Failed, RevocationAuditEvents.DenyDriftRepaired,
         EvidenceAuditEvents.Complete, ReviewDecisions.DecidedEvent, RevocationAuditEvents.RoleRevokedAll, PreflightAuditEvents.Completed,
-        DrillCompleted,
+        DrillAuditEvents.Completed,
     ];
 
     /// <summary>Whether <paramref name="eventType"/> can cause a notification (checked before reading the grant).</summary>
@@ -28,8 +26,16 @@ internal static class AuditNotifications
 
     /// <param name="grant">The event's grant as its transaction sees it; null for an event about no grant.</param>
     /// <param name="ticket">The grant's ticket, when it has one.</param>
-    public static NotificationDraft? Map(AuditEvent appended, Grant? grant, TicketView? ticket)
+    /// <param name="drill">
+    /// The grant is a drill's: drills are not exceptions, so their routine lifecycle stays quiet (a scheduled drill would
+    /// otherwise cry "glass broken" every day); a failing revocation or a failed drill is still told.
+    /// </param>
+    public static NotificationDraft? Map(AuditEvent appended, Grant? grant, TicketView? ticket, bool drill = false)
     {
+        if (drill && appended.EventType is GrantAuditEvents.Issued or RevocationAuditEvents.Revoked or EvidenceAuditEvents.Complete or ReviewDecisions.DecidedEvent)
+        {
+            return null;
+        }
         using var document = JsonDocument.Parse(appended.Data);
         var data = document.RootElement;
         var key = $"{appended.EventType}:{appended.Sequence.ToString(CultureInfo.InvariantCulture)}";
@@ -43,7 +49,7 @@ internal static class AuditNotifications
             ReviewDecisions.DecidedEvent when grant is not null => ReviewDecided(key, grant, appended.Actor, data),
             RevocationAuditEvents.RoleRevokedAll => RoleRevokedAll(key, appended.Actor, data),
             PreflightAuditEvents.Completed when Bool(data, "ok") == false => PreflightFailed(key, data),
-            DrillCompleted when Bool(data, "passed") == false => DrillFailed(key, appended.GrantId, data),
+            DrillAuditEvents.Completed when Bool(data, "passed") == false => DrillFailed(key, appended.GrantId, data),
             _ => null,
         };
     }
@@ -191,12 +197,25 @@ internal static class AuditNotifications
             new Dictionary<string, object?> { ["check"] = "preflight", ["failures"] = failures });
     }
 
-    private static NotificationDraft DrillFailed(string key, Guid? grantId, JsonElement data) =>
-        new(NotificationTypes.CheckFailed, key, NotificationSeverity.Critical,
-            "Drill failed: the break-glass path is broken",
-            "A break-glass drill failed: the emergency path did not work end to end. See the drill's record for the stage that failed.",
+    private static NotificationDraft DrillFailed(string key, Guid? grantId, JsonElement data)
+    {
+        var stage = Text(data, "failedStage");
+        var detail = data.TryGetProperty("stages", out var stages) && stages.ValueKind == JsonValueKind.Array
+            ? stages.EnumerateArray().Where(item => Text(item, "name") == stage).Select(item => Text(item, "detail")).FirstOrDefault()
+            : null;
+        return new(NotificationTypes.CheckFailed, key, NotificationSeverity.Critical,
+            $"Drill failed: the break-glass path is broken on {Text(data, "role")}",
+            $"A break-glass drill on {Text(data, "role")} failed at stage {stage ?? "unknown"}: the emergency path did not work end to end. {detail}".TrimEnd(),
             grantId,
-            new Dictionary<string, object?> { ["check"] = "drill", ["drillId"] = Text(data, "id") ?? Text(data, "drillId") });
+            new Dictionary<string, object?>
+            {
+                ["check"] = "drill",
+                ["drillId"] = Text(data, "drillId"),
+                ["role"] = Text(data, "role"),
+                ["failedStage"] = stage,
+                ["detail"] = detail,
+            });
+    }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

@@ -111,14 +111,31 @@ public sealed class AuditNotificationsTests
     [Fact]
     public void OnlyAFailedDrillIsAFailedCheck()
     {
-        Assert.Null(Map("drill.completed", new { passed = true }, Grant));
+        Assert.Null(Map("drill.completed", new { drillId = "d-0", role = "drill", passed = true }, Grant, drill: true));
 
-        var failed = Map("drill.completed", new { id = "d-1", passed = false }, Grant)!;
+        var failed = Map("drill.completed", new
+        {
+            drillId = "d-1", role = "drill", passed = false, failedStage = "credentials",
+            stages = new[] { new { name = "credentials", ok = false, seconds = 1.5, detail = "AccessDenied on AssumeRole" } },
+        }, Grant, drill: true)!;
 
         Assert.Equal((NotificationTypes.CheckFailed, NotificationSeverity.Critical), (failed.Type, failed.Severity));
         Assert.Equal("drill", failed.Data["check"]);
         Assert.Equal("d-1", failed.Data["drillId"]);
+        Assert.Equal("credentials", failed.Data["failedStage"]);
+        Assert.Equal("AccessDenied on AssumeRole", failed.Data["detail"]);
     }
+
+    [Theory]
+    [InlineData("grant.issued")]
+    [InlineData("grant.revoked")]
+    [InlineData("evidence.complete")]
+    [InlineData("review.decided")]
+    public void ADrillsRoutineLifecycleIsQuiet(string eventType) => Assert.Null(Map(eventType, new { decision = "approved" }, Grant, drill: true));
+
+    [Fact]
+    public void ADrillsFailingRevocationIsStillTold() =>
+        Assert.Equal(NotificationTypes.RevocationFailing, Map("grant.revocation_failed", new { attempts = 3, error = "x" }, Grant, drill: true)?.Type);
 
     [Theory]
     [InlineData("grant.requested")]
@@ -131,8 +148,9 @@ public sealed class AuditNotificationsTests
         Assert.Null(Map(eventType, new { }, Grant));
     }
 
-    private static NotificationDraft? Map(string eventType, object data, Grant? grant, TicketView? ticket = null, long sequence = 7, string actor = SystemActor.Name) =>
+    private static NotificationDraft? Map(
+        string eventType, object data, Grant? grant, TicketView? ticket = null, long sequence = 7, string actor = SystemActor.Name, bool drill = false) =>
         AuditNotifications.Map(
             new AuditEvent(sequence, Start, grant?.Id, eventType, actor, JsonSerializer.Serialize(data, NotificationPayload.Json), "prev", "hash"),
-            grant, ticket);
+            grant, ticket, drill);
 }
