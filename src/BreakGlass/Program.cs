@@ -9,6 +9,7 @@ using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
+using BreakGlass.Notifications;
 using BreakGlass.Policy;
 using BreakGlass.WrittenPolicy;
 using BreakGlass.Preflight;
@@ -47,6 +48,7 @@ builder.Services
     .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
+    .AddNotifications(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
     .AddWrittenPolicy()
