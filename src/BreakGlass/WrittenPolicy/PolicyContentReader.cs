@@ -62,7 +62,8 @@ internal static class PolicyContentReader
 
     /// <summary>
     /// Every notification route as configured, whatever its shape: keys lower-cased (configuration keys ignore case),
-    /// secrets as <see cref="SecretPlaceholder"/>, URLs as their origin, lists of names as sorted sets.
+    /// secrets as <see cref="SecretPlaceholder"/>, URLs as their origin, lists of names as sorted sets, timeouts and
+    /// polling intervals left out.
     /// </summary>
     private static JsonObject Routes(IConfigurationSection section)
     {
@@ -79,7 +80,7 @@ internal static class PolicyContentReader
         var children = section.GetChildren().ToList();
         if (children.Count == 0)
         {
-            if (string.IsNullOrWhiteSpace(section.Value)) return null;
+            if (string.IsNullOrWhiteSpace(section.Value) || IsTuning(section.Key)) return null;
             if (IsSecret(section.Key)) return SecretPlaceholder;
             return Uri.TryCreate(section.Value.Trim(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                 ? Origin(url)
@@ -117,6 +118,10 @@ internal static class PolicyContentReader
             || name.Contains("credential", StringComparison.Ordinal) || name == "key"
             || name.EndsWith("webhookurl", StringComparison.Ordinal);
     }
+
+    /// <summary>How often and how patiently notifications are sent is operations, not policy.</summary>
+    private static bool IsTuning(string key) =>
+        key.EndsWith("TimeoutSeconds", StringComparison.OrdinalIgnoreCase) || key.EndsWith("IntervalSeconds", StringComparison.OrdinalIgnoreCase);
 
     private static string Origin(Uri url) => url.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
 

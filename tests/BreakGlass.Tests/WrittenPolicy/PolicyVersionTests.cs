@@ -116,6 +116,7 @@ public sealed class PolicyVersionTests
         { "an account's external id", """{ "Accounts": { "0": { "ExternalId": "external-2" } } }""" },
         { "who declared the change", """{ "Policy": { "ChangedBy": "alice@example.com" } }""" },
         { "the Kestrel address", """{ "Urls": "http://0.0.0.0:8081" }""" },
+        { "how often notifications are swept", """{ "Notifications": { "SweepIntervalSeconds": 30, "RequestTimeoutSeconds": 3 } }""" },
     };
 
     [Theory]
