@@ -52,6 +52,10 @@ internal static class GrantStore
     public static Task<Grant?> FindForDrillAsync(NpgsqlConnection connection, Guid drillId) =>
         connection.QuerySingleOrDefaultAsync<Grant>($"SELECT {Columns} FROM grants WHERE drill_id = @drillId", new { drillId });
 
+    /// <summary>Whether the grant is a drill's (never an exception), as the caller's transaction sees it.</summary>
+    public static Task<bool> IsDrillAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? transaction) =>
+        connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM grants WHERE id = @id AND drill_id IS NOT NULL)", new { id }, transaction);
+
     public static Task<Grant?> FindAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? transaction = null) =>
         connection.QuerySingleOrDefaultAsync<Grant>($"SELECT {Columns} FROM grants WHERE id = @id", new { id }, transaction);
 
