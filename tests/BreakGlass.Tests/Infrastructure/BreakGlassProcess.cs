@@ -31,6 +31,13 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
     /// <summary>Everything the service wrote to stdout and stderr, for checking that no secret was logged.</summary>
     public IEnumerable<string> Log => _log;
 
+    /// <summary>The service's resident memory now (VmRSS, Linux), for the benchmarks' footprint.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process!.Id}/status").First(text => text.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public async Task StartAsync()
     {
         var serviceDll = Path.Combine(AppContext.BaseDirectory, "BreakGlass.dll");
