@@ -3,6 +3,7 @@ using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws;
+using BreakGlass.Drills;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
@@ -47,6 +48,7 @@ builder.Services
     .AddReviews(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
+    .AddDrills(builder.Configuration)
     .AddWebPages(builder.Configuration)
     .AddHealth();
 
@@ -83,6 +85,8 @@ app.ScheduleReviewReminder();
 app.MapEvidence();
 app.MapPreflight();
 app.SchedulePreflight();
+app.MapDrills();
+app.ScheduleDrills();
 app.MapWebPages();
 
 app.Run();

@@ -20,6 +20,9 @@ internal static class GrantStore
     private static readonly string[] Unrevoked =
         [.. OpenStatuses, nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed), nameof(GrantStatus.Failed)];
 
+    /// <summary>A condition on <c>grants g</c>: not a drill's grant. Drills are never exceptions (register, review queue).</summary>
+    internal const string NotDrill = "g.drill_id IS NULL";
+
     internal const string Columns =
         """
         id, status, requester, role_name AS RoleName, role_arn AS RoleArn, reason, ticket_reference AS TicketReference,
@@ -88,6 +91,14 @@ internal static class GrantStore
                 issuedAt = keys.Select(key => key.IssuedAt).ToArray(), expiresAt = keys.Select(key => key.ExpiresAt).ToArray(),
             },
             transaction);
+
+    /// <summary>Marks the grant as the drill's, inside the grant's own insert transaction.</summary>
+    public static Task MarkDrillAsync(NpgsqlConnection connection, Guid id, Guid drillId) =>
+        connection.ExecuteAsync("UPDATE grants SET drill_id = @drillId WHERE id = @id", new { id, drillId });
+
+    /// <summary>The grant a drill issued, if it got as far as committing one.</summary>
+    public static Task<Grant?> FindForDrillAsync(NpgsqlConnection connection, Guid drillId) =>
+        connection.QuerySingleOrDefaultAsync<Grant>($"SELECT {Columns} FROM grants WHERE drill_id = @drillId", new { drillId });
 
     public static Task<Grant?> FindAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? transaction = null) =>
         connection.QuerySingleOrDefaultAsync<Grant>($"SELECT {Columns} FROM grants WHERE id = @id", new { id }, transaction);

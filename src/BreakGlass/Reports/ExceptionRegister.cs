@@ -77,18 +77,18 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
         return new RegisterPage(filter.After is null ? filter.Page : null, filter.PageSize, total, items, next);
     }
 
-    /// <summary>The count and the page's SQL with only the conditions the filter uses, so each plan can use its index.</summary>
+    /// <summary>The count and the page's SQL with only the conditions the filter uses (never a drill), so each plan can use its index.</summary>
     internal static (string Count, string Page, DynamicParameters Parameters) Queries(RegisterFilter filter)
     {
         var parameters = new DynamicParameters();
-        var conditions = new List<string>();
+        var conditions = new List<string> { GrantStore.NotDrill };
         if (filter.From is { } from) Add("g.requested_at >= @From", ("From", from));
         if (filter.To is { } to) Add("g.requested_at < @To", ("To", to));
         if (filter.Requester is { } requester) Add("(g.requester = @Requester OR lower(g.requester_name) = lower(@Requester))", ("Requester", requester));
         if (filter.Role is { } role) Add("lower(g.role_name) = lower(@Role)", ("Role", role));
         if (filter.Status is { } status) Add("g.status = @Status", ("Status", status.ToString()));
         if (filter.Decision is { } decision) Add(ReviewRecords.CurrentDecisionIs(decision));
-        var count = $"SELECT count(*) FROM grants g {Where()}";
+        var count = $"SELECT count(*) FROM grants g WHERE {string.Join(" AND ", conditions)}";
         if (filter.After is { } after)
         {
             Add("(g.requested_at < @AfterAt OR (g.requested_at = @AfterAt AND g.id > @AfterId))", ("AfterAt", after.RequestedAt), ("AfterId", after.Id));
@@ -98,12 +98,10 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
         var page =
             $"""
              SELECT {GrantStore.Columns}
-             FROM grants g {Where()}
+             FROM grants g WHERE {string.Join(" AND ", conditions)}
              ORDER BY g.requested_at DESC, g.id LIMIT @Limit OFFSET @Offset
              """;
         return (count, page, parameters);
-
-        string Where() => conditions.Count == 0 ? "" : $"WHERE {string.Join(" AND ", conditions)}";
 
         void Add(string condition, params (string Name, object Value)[] values)
         {
