@@ -92,7 +92,7 @@ internal static class RegisterLatency
         Console.WriteLine("-- plans: EXPLAIN (ANALYZE, BUFFERS)");
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
-        const string position = "SELECT requested_at, id FROM grants g {0} ORDER BY requested_at DESC, id OFFSET @offset LIMIT 1";
+        const string position = "SELECT requested_at, id FROM grants g {0} ORDER BY requested_at DESC, id DESC OFFSET @offset LIMIT 1";
         var deep = await connection.QuerySingleAsync<(DateTimeOffset RequestedAt, Guid Id)>(string.Format(null, position, ""), new { offset = grants - 150 });
         var deepRole = await connection.QuerySingleAsync<(DateTimeOffset RequestedAt, Guid Id)>(
             string.Format(null, position, "WHERE lower(role_name) = 'dedicated-3'"), new { offset = grants / 14 - 150 });

@@ -51,7 +51,7 @@ internal sealed record RegisterPage(int? Page, int PageSize, long Total, IReadOn
 
 /// <summary>The exception register: every break-glass grant, filtered and paged, as JSON or CSV.</summary>
 /// <remarks>
-/// Newest first, by (requested_at, id). A page asked for by cursor starts right after the previous page's last grant
+/// Newest first, by (requested_at, id) descending. A page asked for by cursor starts right after the previous page's last grant
 /// (keyset): its cost does not grow with its depth, and grants added meanwhile never shift a walk that is under way.
 /// Page numbers still work (OFFSET), for existing clients and short registers.
 /// </remarks>
@@ -91,7 +91,8 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
         var count = $"SELECT count(*) FROM grants g WHERE {string.Join(" AND ", conditions)}";
         if (filter.After is { } after)
         {
-            Add("(g.requested_at < @AfterAt OR (g.requested_at = @AfterAt AND g.id > @AfterId))", ("AfterAt", after.RequestedAt), ("AfterId", after.Id));
+            // A row comparison, not an OR: it is the index range itself, so a deep page starts at its first row.
+            Add("(g.requested_at, g.id) < (@AfterAt, @AfterId)", ("AfterAt", after.RequestedAt), ("AfterId", after.Id));
         }
         parameters.Add("Limit", filter.PageSize + 1);
         parameters.Add("Offset", filter.After is null ? (filter.Page - 1) * filter.PageSize : 0);
@@ -99,7 +100,7 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
             $"""
              SELECT {GrantStore.Columns}
              FROM grants g WHERE {string.Join(" AND ", conditions)}
-             ORDER BY g.requested_at DESC, g.id LIMIT @Limit OFFSET @Offset
+             ORDER BY g.requested_at DESC, g.id DESC LIMIT @Limit OFFSET @Offset
              """;
         return (count, page, parameters);
 

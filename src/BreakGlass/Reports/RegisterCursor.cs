@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace BreakGlass.Reports;
 
-/// <summary>A position in the register's order (requested_at descending, then id): the last grant of a page.</summary>
+/// <summary>A position in the register's order ((requested_at, id) descending): the last grant of a page.</summary>
 internal sealed record RegisterPosition(DateTimeOffset RequestedAt, Guid Id);
 
 /// <summary>

@@ -1,3 +1,4 @@
+using BreakGlass.Grants;
 using Dapper;
 using Npgsql;
 
@@ -56,16 +57,16 @@ internal static class ReviewRecords
 
     /// <summary>
     /// The SQL condition "the grant's current decision is <paramref name="decision"/>" (approved, flagged or none), for
-    /// queries over grants aliased <c>g</c>. A grant holds at most one approval and one flag, and a flag always
-    /// supersedes (migration 0009): so "flagged" is "has a flag", "approved" is "has an approval and no flag". Written
-    /// as (anti-)joins, PostgreSQL checks them for a whole register at once instead of one newest-row lookup per grant.
+    /// queries over grants aliased <c>g</c>. The grant's status records it: <see cref="ReviewDecisions"/> moves the
+    /// grant to Approved or Flagged in the transaction that adds the decision (or adds nothing), and nothing else moves a
+    /// grant to or from those states (<see cref="GrantStatuses"/>). Read from the status, the condition is an index range
+    /// of the register (0013) instead of a lookup in <c>reviews</c> for every grant of the register.
     /// </summary>
     public static string CurrentDecisionIs(string decision) => decision switch
     {
-        "none" => $"NOT {HasDecision}",
-        "flagged" => "EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = g.id AND r.decision = 'flagged')",
-        "approved" => "EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = g.id AND r.decision = 'approved') " +
-                      "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = g.id AND r.decision = 'flagged')",
+        "none" => $"g.status NOT IN ('{nameof(GrantStatus.Approved)}', '{nameof(GrantStatus.Flagged)}')",
+        "flagged" => $"g.status = '{nameof(GrantStatus.Flagged)}'",
+        "approved" => $"g.status = '{nameof(GrantStatus.Approved)}'",
         _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, "approved, flagged or none"),
     };
 
