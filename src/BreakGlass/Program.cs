@@ -9,6 +9,7 @@ using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
+using BreakGlass.Notifications;
 using BreakGlass.Policy;
 using BreakGlass.Preflight;
 using BreakGlass.Reports;
@@ -46,6 +47,7 @@ builder.Services
     .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
+    .AddNotifications(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
     .AddDrills(builder.Configuration)

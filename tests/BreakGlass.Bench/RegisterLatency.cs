@@ -32,7 +32,7 @@ internal static class RegisterLatency
         using var auditor = fixture.Client(fixture.Idp.Auditor(TestIdentityProvider.NewUser("bench-auditor")));
         using var reviewer = fixture.Client(fixture.Idp.Reviewer(TestIdentityProvider.NewUser("bench-reviewer")));
         // On a shared machine the run queue decides latency as much as the plans do: say how long it was.
-        Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load average before: {ServiceFootprint.LoadAverage()}");
         var lastPage = (grants + 99) / 100;
         var month = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-200).ToString("O"));
         var monthEnd = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-170).ToString("O"));
@@ -65,9 +65,9 @@ internal static class RegisterLatency
         foreach (var id in ids) chain.Add(await TimeAsync(auditor, $"/api/audit/grants/{id}"));
         Report($"GET /api/audit/grants/{{id}}, {ids.Count} grants", chain);
 
-        Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load average after: {ServiceFootprint.LoadAverage()}");
         await ExplainAsync(fixture, grants);
-        await FootprintAsync(fixture, grants);
+        await ServiceFootprint.PrintAsync(fixture, [fixture.Service], "the register benchmark");
         await VerifyAsync(fixture);
     }
 
@@ -82,7 +82,7 @@ internal static class RegisterLatency
             var stopwatch = Stopwatch.StartNew();
             var verification = JsonNode.Parse(await auditor.GetStringAsync("/api/audit/verify"))!;
             if (!(bool)verification["ok"]!) throw new InvalidOperationException($"the seeded chain does not verify: {verification}");
-            Console.WriteLine($"GET /api/audit/verify: {(long)verification["checked"]!:N0} events in {stopwatch.Elapsed.TotalSeconds:F2} s (load average {File.ReadAllText("/proc/loadavg").Trim()})");
+            Console.WriteLine($"GET /api/audit/verify: {(long)verification["checked"]!:N0} events in {stopwatch.Elapsed.TotalSeconds:F2} s (load average {ServiceFootprint.LoadAverage()})");
         }
     }
 
@@ -190,28 +190,4 @@ internal static class RegisterLatency
     private static void Report(string name, IReadOnlyList<double> milliseconds) =>
         Console.WriteLine($"{name,-72} n={milliseconds.Count} median {Statistics.Percentile(milliseconds, 50),6:F1} ms, " +
                           $"p95 {Statistics.Percentile(milliseconds, 95),6:F1} ms, max {milliseconds.Max(),6:F1} ms");
-
-    /// <summary>Rows and bytes (table, indexes and TOAST) per grant in every table, and the service's memory now.</summary>
-    private static async Task FootprintAsync(RegisterFixture fixture, int grants)
-    {
-        Console.WriteLine("-- footprint");
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        var tables = await connection.QueryAsync<(string Name, long Bytes)>(
-            """
-            SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC
-            """);
-        long totalBytes = 0;
-        foreach (var (name, bytes) in tables)
-        {
-            var rows = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM \"{name}\"");
-            if (rows == 0) continue;
-            totalBytes += bytes;
-            Console.WriteLine($"{name,-24} {rows,10:N0} rows {(double)rows / grants,6:F2} per grant {bytes / 1048576.0,8:F1} MiB {(double)bytes / grants,8:F0} B per grant");
-        }
-        var hangfire = await connection.ExecuteScalarAsync<long>(
-            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'hangfire' AND c.relkind = 'r'");
-        Console.WriteLine($"{"all BreakGlass tables",-24} {totalBytes / 1048576.0,8:F1} MiB, {(double)totalBytes / grants:F0} B per grant (Hangfire's schema: {hangfire / 1048576.0:F1} MiB)");
-        Console.WriteLine($"service resident memory after the run: {fixture.Service.ResidentBytes() / 1048576.0:F0} MiB");
-    }
 }

@@ -6,7 +6,7 @@ using Npgsql;
 namespace BreakGlass.Audit;
 
 /// <summary>Appends events to the hash chain inside the caller's transaction, so a state change and its audit event commit together.</summary>
-internal sealed class AuditLog(TimeProvider time)
+internal sealed class AuditLog(TimeProvider time, IEnumerable<IAuditEventObserver> observers)
 {
     public async Task<AuditEvent> AppendAsync(
         NpgsqlConnection connection,
@@ -54,6 +54,10 @@ internal sealed class AuditLog(TimeProvider time)
                 hashes = appended.Select(e => e.Hash).ToArray(),
             },
             transaction);
+        foreach (var observer in observers)
+        {
+            foreach (var audited in appended) await observer.OnAppendedAsync(connection, transaction, audited);
+        }
         return appended;
     }
 

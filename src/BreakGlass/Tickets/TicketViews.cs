@@ -19,4 +19,12 @@ internal static class TicketViews
             .ToDictionary(row => row.GrantId, row => new TicketView(row.Status, row.Identifier, row.Url, row.LastError));
         return grants.ToDictionary(grant => grant.Id, grant => rows.GetValueOrDefault(grant.Id));
     }
+
+    /// <summary>The grant's ticket as the caller's transaction sees it; null when the grant has none.</summary>
+    public static async Task<TicketView?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(string Status, string? Identifier, string? Url, string? LastError)?>(
+            "SELECT status, identifier, url, last_error FROM tickets WHERE grant_id = @grantId", new { grantId }, transaction);
+        return row is { } found ? new TicketView(found.Status, found.Identifier, found.Url, found.LastError) : null;
+    }
 }

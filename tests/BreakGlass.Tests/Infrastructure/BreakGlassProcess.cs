@@ -28,15 +28,12 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The running process's id (benchmarks read its memory); null before it starts.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Everything the service wrote to stdout and stderr, for checking that no secret was logged.</summary>
     public IEnumerable<string> Log => _log;
 
-    /// <summary>The service's resident memory now (VmRSS, Linux), for the benchmarks' footprint.</summary>
-    public long ResidentBytes()
-    {
-        var line = File.ReadLines($"/proc/{_process!.Id}/status").First(text => text.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-    }
 
     public async Task StartAsync()
     {
