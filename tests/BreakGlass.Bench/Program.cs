@@ -43,7 +43,7 @@ if (args is [("mass-expiry" or "burst") and var scale, .. var scaleArgs])
     return;
 }
 var register = args is ["register", .. var registerArgs]
-    ? (Grants: registerArgs.Length > 0 ? int.Parse(registerArgs[0]) : 100_000, Writers: registerArgs.Length > 1 ? int.Parse(registerArgs[1]) : 4)
+    ? (Grants: registerArgs.Length > 0 ? int.Parse(registerArgs[0]) : 100_000, Writers: registerArgs.Length > 1 ? int.Parse(registerArgs[1]) : 2)
     : ((int Grants, int Writers)?)null;
 var fixture = register is { } seeded ? new RegisterFixture(seeded.Grants, seeded.Writers) : new BreakGlassFixture();
 fixture.Overrides["RateLimits__GrantRequestsPerMinute"] = "100000";
