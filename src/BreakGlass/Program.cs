@@ -8,6 +8,7 @@ using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
+using BreakGlass.Observability;
 using BreakGlass.Policy;
 using BreakGlass.Preflight;
 using BreakGlass.Reports;
@@ -33,6 +34,7 @@ builder.Services
     .AddSingleton(TimeProvider.System)
     .AddProblems()
     .AddOpenApi()
+    .AddObservability(builder.Configuration)
     .AddStorage(builder.Configuration)
     .AddJobs(builder.Configuration)
     .AddBreakGlassAuth(builder.Configuration)
@@ -67,6 +69,7 @@ app.UseStatusCodePages();
 app.UseWebPages();
 // After the status-code pages, so a re-executed status page is routed to its endpoint.
 app.UseRouting();
+app.UseGrantTelemetry();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTextInputGuard();
@@ -74,6 +77,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
+app.MapMetrics();
 app.MapSignInConfiguration();
 app.MapGrants();
 app.MapRevokeAll();

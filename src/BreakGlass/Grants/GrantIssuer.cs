@@ -3,10 +3,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Transactions;
+using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Errors;
+using BreakGlass.Observability;
 using BreakGlass.Policy;
 using BreakGlass.Revocation;
 using BreakGlass.Tickets;
@@ -54,7 +56,7 @@ internal sealed class GrantIssuer(
         catch (DomainException refused)
         {
             // Every refusal by the policy is part of the exception record, not only the 403s.
-            await RecordDenialAsync(requester, request, refused.Message, cancellationToken);
+            await RecordDenialAsync(requester, request, refused, cancellationToken);
             throw;
         }
 
@@ -65,7 +67,7 @@ internal sealed class GrantIssuer(
         }
         catch (TicketNotFoundException notFound)
         {
-            await RecordDenialAsync(requester, request, notFound.Message, cancellationToken);
+            await RecordDenialAsync(requester, request, notFound, cancellationToken);
             throw;
         }
 
@@ -75,6 +77,7 @@ internal sealed class GrantIssuer(
         var grant = new Grant(
             Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
             now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName());
+        using var grantTelemetry = Telemetry.ForGrant(logger, grant.Id);
 
         try
         {
@@ -86,6 +89,12 @@ internal sealed class GrantIssuer(
             var winner = await FindReplayAsync(requester, idempotencyKey!, requestHash, cancellationToken)
                          ?? throw new ConflictException("A request with this Idempotency-Key is being processed; retry shortly.");
             return await ReplayAsync(caller, winner, cancellationToken);
+        }
+        catch (OpenGrantLimitException)
+        {
+            // Rolled back, nothing recorded: the refusal itself is the fact counted.
+            BreakGlassMetrics.GrantRefused(role.Name, BreakGlassMetrics.RefusalReasons.OpenGrantLimit);
+            throw;
         }
 
         // Only now, with the grant and its revocation committed, may credentials leave the service (invariant 1).
@@ -282,6 +291,7 @@ internal sealed class GrantIssuer(
         var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
         await transaction.CommitAsync();
         GrantsLog.GlassBroken(logger, grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
+        if (moveTo is not null) BreakGlassMetrics.GrantIssued(grant.RoleName);
         return current!;
     }
 
@@ -305,8 +315,9 @@ internal sealed class GrantIssuer(
         await transaction.CommitAsync();
     }
 
-    private async Task RecordDenialAsync(string requester, ValidCreateGrantRequest request, string why, CancellationToken cancellationToken)
+    private async Task RecordDenialAsync(string requester, ValidCreateGrantRequest request, DomainException refusal, CancellationToken cancellationToken)
     {
+        var why = refusal.Message;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await audit.AppendAsync(connection, transaction, null, GrantAuditEvents.Denied, requester, new Dictionary<string, object?>
@@ -317,6 +328,7 @@ internal sealed class GrantIssuer(
             ["policyDecision"] = why,
         });
         await transaction.CommitAsync(cancellationToken);
+        BreakGlassMetrics.GrantRefused(policy.CurrentValue.Find(request.Role)?.Name ?? BreakGlassMetrics.UnknownRole, RefusalReason(refusal));
     }
 
     private async Task<Grant?> FindReplayAsync(string requester, string idempotencyKey, string requestHash, CancellationToken cancellationToken)
@@ -343,6 +355,14 @@ internal sealed class GrantIssuer(
                 $"Grant {grant.Id} for this Idempotency-Key is still being issued; retry in a moment. If it is not issued by {grant.RequestedAt.AddSeconds(revocation.CurrentValue.IssuingDeadlineSeconds):O} it becomes Failed."),
             _ => new IssueOutcome(grant, null, Replayed: true),
         };
+
+    private static string RefusalReason(DomainException refusal) => refusal switch
+    {
+        PolicyDeniedException => BreakGlassMetrics.RefusalReasons.NotEligible,
+        RoleUnavailableException => BreakGlassMetrics.RefusalReasons.RoleUnavailable,
+        TicketNotFoundException => BreakGlassMetrics.RefusalReasons.TicketNotFound,
+        _ => BreakGlassMetrics.RefusalReasons.InvalidRequest,
+    };
 
     private static string HashRequest(ValidCreateGrantRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(

@@ -27,6 +27,18 @@ internal sealed class ReviewQueue(
     IOptionsMonitor<ReviewOptions> options,
     TimeProvider time)
 {
+    private static readonly string InQueue =
+        $"""
+        FROM grants g
+        JOIN evidence e ON e.grant_id = g.id
+        WHERE CASE @status
+            WHEN 'Done' THEN {ReviewRecords.HasDecision}
+            ELSE NOT {ReviewRecords.HasDecision}
+                 AND (g.status = @awaitingReview OR (g.status = @collectingEvidence AND e.final_pass_due_at + @grace <= @now))
+                 AND ((@status = 'Overdue') = (coalesce(e.final_pass_at, e.final_pass_due_at + @grace) + @due <= @now))
+            END
+        """;
+
     public async Task<IReadOnlyList<ReviewItem>> ListAsync(ReviewQueueStatus status, int limit, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -35,24 +47,11 @@ internal sealed class ReviewQueue(
         var rows = (await connection.QueryAsync<(Guid GrantId, DateTimeOffset ReviewableSince)>(
             $"""
             SELECT g.id, coalesce(e.final_pass_at, e.final_pass_due_at + @grace) AS reviewable_since
-            FROM grants g
-            JOIN evidence e ON e.grant_id = g.id
-            WHERE CASE @status
-                WHEN 'Done' THEN {ReviewRecords.HasDecision}
-                ELSE NOT {ReviewRecords.HasDecision}
-                     AND (g.status = @awaitingReview OR (g.status = @collectingEvidence AND e.final_pass_due_at + @grace <= @now))
-                     AND ((@status = 'Overdue') = (coalesce(e.final_pass_at, e.final_pass_due_at + @grace) + @due <= @now))
-                END
+            {InQueue}
             ORDER BY reviewable_since, g.id
             LIMIT @limit
             """,
-            new
-            {
-                status = status.ToString(), now, limit,
-                awaitingReview = nameof(GrantStatus.AwaitingReview), collectingEvidence = nameof(GrantStatus.CollectingEvidence),
-                grace = TimeSpan.FromMinutes(settings.FinalPassGraceMinutes),
-                due = TimeSpan.FromHours(settings.DueAfterHours),
-            })).AsList();
+            Parameters(status, now, limit))).AsList();
         var grants = (await connection.QueryAsync<Grant>(
             $"SELECT {GrantStore.Columns} FROM grants WHERE id = ANY(@ids)", new { ids = rows.Select(row => row.GrantId).ToArray() }))
             .ToDictionary(grant => grant.Id);
@@ -69,5 +68,22 @@ internal sealed class ReviewQueue(
                 decisions.GetValueOrDefault(grantId)?.Decisions ?? []));
         }
         return items;
+    }
+
+    /// <summary>How many grants are in the queue with <paramref name="status"/>: the review gauges.</summary>
+    public Task<long> CountAsync(NpgsqlConnection connection, ReviewQueueStatus status, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) {InQueue}", Parameters(status, time.GetUtcNow(), limit: 0), cancellationToken: cancellationToken));
+
+    private object Parameters(ReviewQueueStatus status, DateTimeOffset now, int limit)
+    {
+        var settings = options.CurrentValue;
+        return new
+        {
+            status = status.ToString(), now, limit,
+            awaitingReview = nameof(GrantStatus.AwaitingReview), collectingEvidence = nameof(GrantStatus.CollectingEvidence),
+            grace = TimeSpan.FromMinutes(settings.FinalPassGraceMinutes),
+            due = TimeSpan.FromHours(settings.DueAfterHours),
+        };
     }
 }

@@ -2,6 +2,7 @@ using BreakGlass.Audit;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal sealed class RevocationService(
     /// <summary>Marks the grant as ending early (who, why). Returns false when it had already ended.</summary>
     public async Task<bool> EndEarlyAsync(Guid grantId, string actor, string reason, CancellationToken cancellationToken)
     {
+        using var grantTelemetry = Telemetry.ForGrant(logger, grantId);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var moved = await EndEarlyAsync(connection, transaction, grantId, actor, reason);
@@ -48,6 +50,7 @@ internal sealed class RevocationService(
     /// <summary>Puts the deny in place and marks the grant revoked; a no-op for a revoked grant.</summary>
     public async Task<GrantStatus> RevokeAsync(Guid grantId, CancellationToken cancellationToken)
     {
+        using var grantTelemetry = Telemetry.ForGrant(logger, grantId, "revoke grant");
         Grant grant;
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -76,6 +79,7 @@ internal sealed class RevocationService(
 
         var outcome = await DenyOrRecordFailureAsync(grant, cancellationToken);
 
+        var revoked = false;
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -93,8 +97,15 @@ internal sealed class RevocationService(
                     TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor.Name));
                 await evidence.PlanAsync(connection, transaction, grantId);
                 RevocationLog.Revoked(logger, grantId, grant.RoleName);
+                revoked = true;
             }
             await transaction.CommitAsync(cancellationToken);
+        }
+        if (revoked)
+        {
+            // From when the session should have been cut off: the window's end, or the early end before it.
+            var endedAt = grant.EndedAt is { } ended && ended < grant.ExpiresAt ? ended : grant.ExpiresAt;
+            BreakGlassMetrics.RevocationVerified(grant.RoleName, time.GetUtcNow() - endedAt);
         }
         return GrantStatus.Revoked;
     }
@@ -155,6 +166,7 @@ internal sealed class RevocationService(
                 TicketMarkdown.RevocationFailing(grant, attempts, error));
         }
         await transaction.CommitAsync();
+        BreakGlassMetrics.RevocationFailed(grant.RoleName);
         if (attempts >= threshold)
         {
             RevocationLog.KeepsFailing(logger, grant.Id, grant.RoleName, grant.Requester, attempts, error);

@@ -1,3 +1,4 @@
+using BreakGlass.Observability;
 using Dapper;
 using Npgsql;
 
@@ -35,6 +36,12 @@ internal sealed class TicketOutbox(TimeProvider time)
     public Task<bool> EnqueueCommentAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string dedupeKey, string markdown) =>
         EnqueueAsync(connection, transaction, grantId, TicketActionKind.Comment, dedupeKey, markdown);
+
+    /// <summary>The actions not carried out yet: the outbox's backlog gauges.</summary>
+    public static Task<OutboxBacklog> BacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition(
+            "SELECT count(*) AS pending, min(created_at) AS oldest_created_at FROM ticket_actions WHERE status <> 'done'",
+            cancellationToken: cancellationToken));
 
     /// <param name="notBefore">When the sweeper may first take the action (default: at once).</param>
     internal async Task<bool> EnqueueAsync(
