@@ -38,10 +38,12 @@ internal sealed class TicketOutbox(TimeProvider time)
         EnqueueAsync(connection, transaction, grantId, TicketActionKind.Comment, dedupeKey, markdown);
 
     /// <summary>The actions not carried out yet: the outbox's backlog gauges.</summary>
-    public static Task<OutboxBacklog> BacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition(
-            "SELECT count(*) AS pending, min(created_at) AS oldest_created_at FROM ticket_actions WHERE status <> 'done'",
-            cancellationToken: cancellationToken));
+    public static async Task<OutboxBacklog> BacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var (pending, oldest) = await connection.QuerySingleAsync<(long, DateTimeOffset?)>(new CommandDefinition(
+            "SELECT count(*), min(created_at) FROM ticket_actions WHERE status <> 'done'", cancellationToken: cancellationToken));
+        return new OutboxBacklog(pending, oldest);
+    }
 
     /// <param name="notBefore">When the sweeper may first take the action (default: at once).</param>
     internal async Task<bool> EnqueueAsync(
