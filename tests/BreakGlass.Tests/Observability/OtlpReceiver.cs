@@ -25,14 +25,28 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
         builder.Logging.ClearProviders();
         _app = builder.Build();
+        _app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Requests.Enqueue($"{context.Request.Method} {context.Request.Path} {context.Request.ContentType} -> {context.Response.StatusCode}");
+            }
+        });
         _app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
             if (await ReadProtobufAsync(request) is not { } body) return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
             foreach (var span in OtlpSpans.Decode(body)) Spans.Add(span);
             return Results.Bytes([], Protobuf);
         });
-        _app.MapPost("/v1/{signal:regex(^(metrics|logs)$)}", async (HttpRequest request) =>
-            await ReadProtobufAsync(request) is null ? Results.StatusCode(StatusCodes.Status415UnsupportedMediaType) : Results.Bytes([], Protobuf));
+        foreach (var signal in new[] { "/v1/metrics", "/v1/logs" })
+        {
+            _app.MapPost(signal, async (HttpRequest request) =>
+                await ReadProtobufAsync(request) is null ? Results.StatusCode(StatusCodes.Status415UnsupportedMediaType) : Results.Bytes([], Protobuf));
+        }
     }
 
     public int Port { get; }
@@ -40,6 +54,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     public Uri Endpoint => new($"http://127.0.0.1:{Port}");
 
     public ConcurrentBag<ReceivedSpan> Spans { get; } = [];
+
+    /// <summary>Every request it answered, for a failure message.</summary>
+    public ConcurrentQueue<string> Requests { get; } = [];
 
     public Task StartAsync() => _app.StartAsync();
 

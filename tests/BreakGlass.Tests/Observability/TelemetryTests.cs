@@ -30,9 +30,9 @@ public sealed class TelemetryTests(TelemetryFixture fixture) : IClassFixture<Tel
                    && trace.Values.Any(span => span.Attribute("db.system.name") == "postgresql" || span.Attribute("db.system") == "postgresql");
         }, Eventually.Patience);
 
-        Assert.True(received, $"no complete trace of the request through AssumeRole; spans: {string.Join(", ", fixture.Collector.Spans.Select(span => span.Name))}");
+        Assert.True(received, $"no complete trace of the request through AssumeRole; spans: {string.Join(", ", fixture.Collector.Spans.Select(span => span.Name))}; requests: {string.Join(", ", fixture.Collector.Requests.Take(5))}");
         Assert.Equal("POST", request!.Attribute("http.request.method"));
-        Assert.Equal("/api/grants", request.Attribute("http.route"));
+        Assert.Equal("/api/grants", request.Attribute("http.route")?.TrimEnd('/'));
         Assert.Equal(grantId, request.Attribute(GrantIdAttribute));
         Assert.Equal("BreakGlass", assume!.Scope);
         // The SDK's HTTP call went to the AWS endpoint the service was given.
