@@ -3,11 +3,13 @@ using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws;
+using BreakGlass.Drills;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
+using BreakGlass.Notifications;
 using BreakGlass.Observability;
 using BreakGlass.Policy;
 using BreakGlass.Preflight;
@@ -47,8 +49,10 @@ builder.Services
     .AddTickets(builder.Configuration)
     .AddEvidence(builder.Configuration)
     .AddReviews(builder.Configuration)
+    .AddNotifications(builder.Configuration)
     .AddReports()
     .AddPreflight(builder.Configuration)
+    .AddDrills(builder.Configuration)
     .AddWebPages(builder.Configuration)
     .AddHealth();
 
@@ -87,6 +91,8 @@ app.ScheduleReviewReminder();
 app.MapEvidence();
 app.MapPreflight();
 app.SchedulePreflight();
+app.MapDrills();
+app.ScheduleDrills();
 app.MapWebPages();
 
 app.Run();

@@ -4,11 +4,41 @@ using BreakGlass.Tests.Infrastructure;
 // dotnet run -c Release --project tests/BreakGlass.Bench [iterations] [lag-grants]
 // dotnet run -c Release --project tests/BreakGlass.Bench evidence [events-per-grant] [concurrent-grants]
 // dotnet run -c Release --project tests/BreakGlass.Bench cli [iterations]
+// dotnet run -c Release --project tests/BreakGlass.Bench mass-expiry [grants] [roles]
+// dotnet run -c Release --project tests/BreakGlass.Bench burst [engineers] [rounds]
 if (args is ["evidence", .. var evidenceArgs])
 {
     await EvidenceThroughput.RunAsync(
         evidenceArgs.Length > 0 ? int.Parse(evidenceArgs[0]) : 2000,
         evidenceArgs.Length > 1 ? int.Parse(evidenceArgs[1]) : 4);
+    return;
+}
+if (args is [("mass-expiry" or "burst") and var scale, .. var scaleArgs])
+{
+    var massExpiry = scale == "mass-expiry";
+    var manyRoles = new ManyRolesFixture(massExpiry && scaleArgs.Length > 1 ? int.Parse(scaleArgs[1]) : 50);
+    manyRoles.Overrides["RateLimits__GrantRequestsPerMinute"] = "100000";
+    manyRoles.Overrides["Logging__LogLevel__Default"] = "Warning";
+    // The deny lock's hold times are logged at Debug; the sweeper runs at its production interval, the jobs are the fast path.
+    manyRoles.Overrides["Logging__LogLevel__BreakGlass.Revocation.RoleDenyWriter"] = "Debug";
+    manyRoles.Overrides["Revocation__SweepIntervalSeconds"] = "60";
+    await manyRoles.InitializeAsync();
+    try
+    {
+        Console.WriteLine($"{DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {ServiceFootprint.LoadAverage()}");
+        if (massExpiry)
+        {
+            await MassExpiry.RunAsync(manyRoles, scaleArgs.Length > 0 ? int.Parse(scaleArgs[0]) : 1000);
+        }
+        else
+        {
+            await GrantBurst.RunAsync(manyRoles, scaleArgs.Length > 0 ? int.Parse(scaleArgs[0]) : 50, scaleArgs.Length > 1 ? int.Parse(scaleArgs[1]) : 5);
+        }
+    }
+    finally
+    {
+        await manyRoles.DisposeAsync();
+    }
     return;
 }
 var fixture = new BreakGlassFixture();

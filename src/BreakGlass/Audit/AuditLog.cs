@@ -6,7 +6,7 @@ using Npgsql;
 namespace BreakGlass.Audit;
 
 /// <summary>Appends events to the hash chain inside the caller's transaction, so a state change and its audit event commit together.</summary>
-internal sealed class AuditLog(TimeProvider time)
+internal sealed class AuditLog(TimeProvider time, IEnumerable<IAuditEventObserver> observers)
 {
     public async Task<AuditEvent> AppendAsync(
         NpgsqlConnection connection,
@@ -30,7 +30,9 @@ internal sealed class AuditLog(TimeProvider time)
             """,
             new { sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash },
             transaction);
-        return new AuditEvent(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash);
+        var appended = new AuditEvent(sequence, occurredAt, grantId, eventType, actor, canonicalData, previousHash, hash);
+        foreach (var observer in observers) await observer.OnAppendedAsync(connection, transaction, appended);
+        return appended;
     }
 
     /// <returns>The newest event's sequence and hash; null while the chain is empty.</returns>

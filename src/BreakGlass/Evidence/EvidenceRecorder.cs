@@ -65,6 +65,7 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
                 ["events"] = report.Summary.TotalEvents,
                 ["newEvents"] = added,
                 ["critical"] = report.Summary.BySeverity[EvidenceSeverity.Critical],
+                ["persistence"] = report.Summary.Persistence,
                 ["rulesVersion"] = report.RulesVersion,
             });
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BreakGlass.Evidence.LeastPrivilege;
 
 namespace BreakGlass.Evidence;
 
@@ -7,6 +8,7 @@ namespace BreakGlass.Evidence;
 /// <param name="FinalPassDueAt">When the final pass is due: the evidence is complete, and the grant reviewable, after it.</param>
 /// <param name="Grant">Who broke glass, why, and the ticket: what the summary is read beside.</param>
 /// <param name="Events">Calls made after the grant ended first, then those that create lasting access, then most severe first, then by time.</param>
+/// <param name="LeastPrivilegeSuggestion">Derived from the events when read, like the names of what they touched: not part of the hash.</param>
 internal sealed record EvidenceReport(
     Guid GrantId,
     string Completeness,
@@ -17,7 +19,8 @@ internal sealed record EvidenceReport(
     EvidenceGrant Grant,
     EvidenceSummary Summary,
     IReadOnlyList<EvidenceEvent> Events,
-    int RulesVersion);
+    int RulesVersion,
+    LeastPrivilegeSuggestion LeastPrivilegeSuggestion);
 
 /// <summary>The grant the evidence belongs to, as a reviewer needs it beside the summary.</summary>
 /// <param name="Ticket">The ticket's identifier (ENG-123), or null while it is not filed.</param>

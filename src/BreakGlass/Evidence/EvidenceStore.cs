@@ -1,6 +1,8 @@
 using System.Data;
 using BreakGlass.Aws.CloudTrail;
+using BreakGlass.Evidence.LeastPrivilege;
 using BreakGlass.Evidence.Rules;
+using BreakGlass.Grants;
 using Dapper;
 using Npgsql;
 
@@ -28,7 +30,7 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
             """
             SELECT g.id AS GrantId, e.grant_id IS NOT NULL AS Planned, e.completeness, e.first_pass_at AS FirstPassAt,
                    e.final_pass_at AS FinalPassAt, e.final_pass_due_at AS FinalPassDueAt, e.sha256, e.rules_version AS RulesVersion,
-                   g.requester, g.requester_name AS RequesterName, g.role_name AS Role, g.reason, g.requested_at AS RequestedAt,
+                   g.role_arn AS RoleArn, g.requester, g.requester_name AS RequesterName, g.role_name AS Role, g.reason, g.requested_at AS RequestedAt,
                    g.expires_at AS ExpiresAt, g.ended_at AS EndedAt, g.end_reason AS EndReason,
                    coalesce(t.identifier, g.ticket_reference) AS Ticket, t.url AS TicketUrl
             FROM grants g LEFT JOIN evidence e ON e.grant_id = g.id LEFT JOIN tickets t ON t.grant_id = g.id
@@ -41,11 +43,13 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
         if (!row.Planned)
         {
             return new EvidenceReport(grantId, EvidenceCompleteness.None, null, null, null,
-                EvidenceHash.Compute(grantId, EvidenceCompleteness.None, null, null, []), grant, EvidenceSummaries.Of([]), [], rules.Version);
+                EvidenceHash.Compute(grantId, EvidenceCompleteness.None, null, null, []), grant, EvidenceSummaries.Of([]), [], rules.Version,
+                LeastPrivilegeAdvisor.Default.Suggest([], row.RoleArn, [], EvidenceCompleteness.None));
         }
         var events = await EventsAsync(connection, transaction, grantId, rules.Resources, cancellationToken);
         return new EvidenceReport(grantId, row.Completeness!, row.FirstPassAt, row.FinalPassAt, row.FinalPassDueAt, row.Sha256!,
-            grant, EvidenceSummaries.Of(events), events, row.RulesVersion!.Value);
+            grant, EvidenceSummaries.Of(events), events, row.RulesVersion!.Value,
+            LeastPrivilegeAdvisor.Default.Suggest(events, row.RoleArn, await GrantStore.AccessKeyIdsAsync(connection, grantId), row.Completeness!));
     }
 
     /// <summary>Calls after the grant ended first, then those that create lasting access, then most severe first, then by time.</summary>
@@ -97,6 +101,6 @@ internal sealed class EvidenceStore(NpgsqlDataSource database, SeverityRules rul
 
     private sealed record EvidenceRow(
         Guid GrantId, bool Planned, string? Completeness, DateTimeOffset? FirstPassAt, DateTimeOffset? FinalPassAt,
-        DateTimeOffset? FinalPassDueAt, string? Sha256, int? RulesVersion, string Requester, string RequesterName, string Role, string Reason,
+        DateTimeOffset? FinalPassDueAt, string? Sha256, int? RulesVersion, string RoleArn, string Requester, string RequesterName, string Role, string Reason,
         DateTimeOffset RequestedAt, DateTimeOffset ExpiresAt, DateTimeOffset? EndedAt, string? EndReason, string? Ticket, string? TicketUrl);
 }

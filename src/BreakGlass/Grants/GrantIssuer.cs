@@ -71,17 +71,11 @@ internal sealed class GrantIssuer(
             throw;
         }
 
-        var now = time.GetUtcNow();
-        var window = TimeSpan.FromMinutes(request.DurationMinutes);
-        var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
-        var grant = new Grant(
-            Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
-            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, caller.DisplayName());
+        var (grant, durationSeconds) = await NewGrantAsync(requester, caller.DisplayName(), role, request, cancellationToken);
         using var grantTelemetry = Telemetry.ForGrant(logger, grant.Id);
-
         try
         {
-            await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, idempotencyKey, requestHash, cancellationToken);
+            await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, idempotencyKey, requestHash, null, cancellationToken);
         }
         catch (PostgresException conflict) when (conflict is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "idempotency_keys_pkey" })
         {
@@ -97,6 +91,38 @@ internal sealed class GrantIssuer(
             throw;
         }
 
+        return await MintAsync(grant, ticket, durationSeconds, cancellationToken);
+    }
+
+    /// <summary>
+    /// A drill's break-glass: the same commit-then-mint path as a person's, as the drill's system actor, on the role
+    /// <c>Drills:Role</c> names (no person's groups apply). The grant is marked as the drill's in its own transaction,
+    /// so it is never an exception; it has a ticket only when <see cref="DrillGrantRequest.FileTicket"/> says so.
+    /// </summary>
+    public async Task<IssueOutcome> IssueDrillAsync(DrillGrantRequest drill, CancellationToken cancellationToken)
+    {
+        var role = eligibility.CheckDrill(drill.Request.Role, drill.Request.DurationMinutes);
+        var ticket = drill.FileTicket ? await tickets.PlanAsync(null, cancellationToken) : null;
+        var (grant, durationSeconds) = await NewGrantAsync(drill.Actor, drill.Actor, role, drill.Request, cancellationToken);
+        using var grantTelemetry = Telemetry.ForGrant(logger, grant.Id);
+        await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, null, HashRequest(drill.Request), drill.DrillId, cancellationToken);
+        return await MintAsync(grant, ticket, durationSeconds, cancellationToken);
+    }
+
+    private async Task<(Grant Grant, int DurationSeconds)> NewGrantAsync(
+        string requester, string requesterName, BreakGlassRole role, ValidCreateGrantRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var window = TimeSpan.FromMinutes(request.DurationMinutes);
+        var durationSeconds = AssumeRoleParameters.DurationSeconds(window, role.MaxSessionSeconds, await broker.SessionCapSecondsAsync(cancellationToken));
+        var grant = new Grant(
+            Guid.CreateVersion7(now), GrantStatus.Issuing, requester, role.Name, role.RoleArn, request.Reason, request.Ticket,
+            now, now + window, now.AddSeconds(durationSeconds), null, null, null, 0, null, requesterName);
+        return (grant, durationSeconds);
+    }
+
+    private async Task<IssueOutcome> MintAsync(Grant grant, TicketPlan? ticket, int durationSeconds, CancellationToken cancellationToken)
+    {
         // Only now, with the grant and its revocation committed, may credentials leave the service (invariant 1).
         // From here on the client's token is not used: a disconnect must not leave the grant Issuing or a minted key unrecorded.
         IssuedCredentials credentials;
@@ -112,7 +138,7 @@ internal sealed class GrantIssuer(
             throw;
         }
         var active = await RecordIssuedOrWithholdAsync(grant, credentials, GrantAuditEvents.Issued, GrantStatus.Active);
-        await tickets.ProcessInlineAsync(grant.Id, ticket, cancellationToken);
+        if (ticket is not null) await tickets.ProcessInlineAsync(grant.Id, ticket, cancellationToken);
         return new IssueOutcome(active, credentials, Replayed: false);
     }
 
@@ -184,7 +210,7 @@ internal sealed class GrantIssuer(
     }
 
     private async Task CommitGrantWithRevocationJobAsync(
-        Grant grant, TicketPlan ticket, int durationSeconds, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+        Grant grant, TicketPlan? ticket, int durationSeconds, string? idempotencyKey, string requestHash, Guid? drillId, CancellationToken cancellationToken)
     {
         // Hangfire enlists in the ambient TransactionScope through the shared data source: the grant, its audit
         // event and its scheduled revocation commit together or not at all. A plain BeginTransaction() would not
@@ -212,7 +238,7 @@ internal sealed class GrantIssuer(
                     """,
                     new { grant.Requester, idempotencyKey, requestHash, grant.Id, grant.RequestedAt });
             }
-            await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, new Dictionary<string, object?>
+            var requested = new Dictionary<string, object?>
             {
                 ["requesterName"] = grant.RequesterName,
                 ["role"] = grant.RoleName,
@@ -223,11 +249,17 @@ internal sealed class GrantIssuer(
                 ["expiresAt"] = grant.ExpiresAt,
                 ["stsDurationSeconds"] = durationSeconds,
                 ["policyDecision"] = "allowed",
-            });
-            await tickets.OpenAsync(connection, grant, ticket);
+            };
+            if (drillId is { } drill)
+            {
+                await GrantStore.MarkDrillAsync(connection, grant.Id, drill);
+                requested["drill"] = drill;
+            }
+            await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, requested);
+            if (ticket is not null) await tickets.OpenAsync(connection, grant, ticket);
         }
         var jobId = jobs.Schedule<RevokeGrantJob>(job => job.RunAsync(grant.Id), grant.ExpiresAt);
-        tickets.ScheduleBackfill(grant.Id, ticket);
+        if (ticket is not null) tickets.ScheduleBackfill(grant.Id, ticket);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             await GrantStore.RecordRevocationJobAsync(connection, grant.Id, jobId);

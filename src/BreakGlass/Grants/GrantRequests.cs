@@ -30,6 +30,9 @@ internal sealed record CreateGrantRequest(string? Role, int? DurationMinutes, st
 
 internal sealed record ValidCreateGrantRequest(string Role, int DurationMinutes, string Reason, string? Ticket);
 
+/// <summary>A drill's grant request: made by BreakGlass itself as <paramref name="Actor"/>, for the drill <paramref name="DrillId"/>.</summary>
+internal sealed record DrillGrantRequest(Guid DrillId, string Actor, ValidCreateGrantRequest Request, bool FileTicket);
+
 internal sealed record RevokeGrantRequest(string? Reason)
 {
     public string ValidReason()

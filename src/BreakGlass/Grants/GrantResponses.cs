@@ -10,7 +10,10 @@ internal sealed record CredentialsResponse(string AccessKeyId, string SecretAcce
     public override string ToString() => $"CredentialsResponse {{ AccessKeyId = {AccessKeyId} }}";
 }
 
-/// <summary>A grant as the API shows it: never with secrets, except <see cref="Credentials"/> right after minting.</summary>
+/// <summary>
+/// A grant as the API shows it: never with secrets, except <see cref="Credentials"/> right after minting.
+/// <see cref="Ticket"/> is null only for a drill's grant, which has no ticket unless <c>Drills:FileTicket</c> is set.
+/// </summary>
 internal sealed record GrantResponse(
     Guid Id,
     string Status,
@@ -24,12 +27,12 @@ internal sealed record GrantResponse(
     DateTimeOffset? EndedAt,
     string? EndedBy,
     string? EndReason,
-    TicketView Ticket,
+    TicketView? Ticket,
     IReadOnlyList<string> AccessKeyIds,
     string? LastRevocationError,
     CredentialsResponse? Credentials)
 {
-    public static GrantResponse From(Grant grant, IReadOnlyList<string> accessKeyIds, TicketView ticket, IssuedCredentials? credentials = null) =>
+    public static GrantResponse From(Grant grant, IReadOnlyList<string> accessKeyIds, TicketView? ticket, IssuedCredentials? credentials = null) =>
         new(grant.Id, grant.Status.ToString(), grant.Requester, grant.RequesterName, grant.RoleName, grant.RoleArn, grant.Reason,
             grant.RequestedAt, grant.ExpiresAt, grant.EndedAt, grant.EndedBy, grant.EndReason, ticket, accessKeyIds,
             grant.LastRevocationError, credentials is null ? null : CredentialsResponse.From(credentials));

@@ -17,6 +17,9 @@ internal static class GrantStore
     private static readonly string[] Unrevoked =
         [.. OpenStatuses, nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed), nameof(GrantStatus.Failed)];
 
+    /// <summary>A condition on <c>grants g</c>: not a drill's grant. Drills are never exceptions (register, review queue).</summary>
+    internal const string NotDrill = "g.drill_id IS NULL";
+
     internal const string Columns =
         """
         id, status, requester, role_name AS RoleName, role_arn AS RoleArn, reason, ticket_reference AS TicketReference,
@@ -46,6 +49,18 @@ internal static class GrantStore
             },
             transaction);
 
+    /// <summary>Marks the grant as the drill's, inside the grant's own insert transaction.</summary>
+    public static Task MarkDrillAsync(NpgsqlConnection connection, Guid id, Guid drillId) =>
+        connection.ExecuteAsync("UPDATE grants SET drill_id = @drillId WHERE id = @id", new { id, drillId });
+
+    /// <summary>The grant a drill issued, if it got as far as committing one.</summary>
+    public static Task<Grant?> FindForDrillAsync(NpgsqlConnection connection, Guid drillId) =>
+        connection.QuerySingleOrDefaultAsync<Grant>($"SELECT {Columns} FROM grants WHERE drill_id = @drillId", new { drillId });
+
+    /// <summary>Whether the grant is a drill's (never an exception), as the caller's transaction sees it.</summary>
+    public static Task<bool> IsDrillAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? transaction) =>
+        connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM grants WHERE id = @id AND drill_id IS NOT NULL)", new { id }, transaction);
+
     public static Task<Grant?> FindAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? transaction = null) =>
         connection.QuerySingleOrDefaultAsync<Grant>($"SELECT {Columns} FROM grants WHERE id = @id", new { id }, transaction);
 
@@ -73,6 +88,26 @@ internal static class GrantStore
         .ToLookup(row => row.GrantId, row => row.AccessKeyId);
 
     /// <summary>Grants still <c>Issuing</c> that were requested at or before <paramref name="requestedBy"/>.</summary>
+    /// <summary>
+    /// A revocation wave on one role, locked for update: the <paramref name="requested"/> grants not yet revoked, and
+    /// every grant on <paramref name="roleArn"/> whose window is over or whose end is still waiting for its deny.
+    /// </summary>
+    public static async Task<IReadOnlyList<Grant>> LockRevocationWaveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string roleArn, IReadOnlyCollection<Guid> requested, DateTimeOffset now) =>
+        (await connection.QueryAsync<Grant>(
+            $"""
+            SELECT {Columns} FROM grants
+            WHERE (id = ANY(@requested) AND status = ANY(@unrevoked))
+               OR (role_arn = @roleArn AND ((status = ANY(@open) AND expires_at <= @now) OR status = ANY(@unfinished)))
+            ORDER BY id FOR UPDATE
+            """,
+            new
+            {
+                requested = requested.ToArray(), unrevoked = Unrevoked, roleArn, open = OpenStatuses, now,
+                unfinished = new[] { nameof(GrantStatus.Revoking), nameof(GrantStatus.RevocationFailed) },
+            },
+            transaction)).AsList();
+
     public static async Task<IReadOnlyList<Grant>> ListIssuingSinceAsync(NpgsqlConnection connection, DateTimeOffset requestedBy) =>
         (await connection.QueryAsync<Grant>(
             $"SELECT {Columns} FROM grants WHERE status = @issuing AND requested_at <= @requestedBy ORDER BY requested_at",
@@ -91,6 +126,10 @@ internal static class GrantStore
     /// <summary>To <see cref="GrantStatus.Revoked"/>: the deny is in place, so an earlier failed attempt's error no longer applies.</summary>
     public static Task<bool> TryMarkRevokedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id) =>
         MoveAsync(connection, transaction, id, GrantStatus.Revoked, ", last_revocation_error = NULL", null);
+
+    /// <summary>The deny of a Failed grant is in place: its last failed attempt no longer applies.</summary>
+    public static Task ClearRevocationErrorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id) =>
+        connection.ExecuteAsync("UPDATE grants SET last_revocation_error = NULL WHERE id = @id", new { id }, transaction);
 
     /// <summary>To <see cref="GrantStatus.Failed"/>: no credentials were delivered, and <paramref name="error"/> says why.</summary>
     public static Task<bool> TryMarkFailedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string error) =>

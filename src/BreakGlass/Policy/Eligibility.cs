@@ -21,6 +21,27 @@ internal sealed class Eligibility(IOptionsMonitor<PolicyOptions> policy, IOption
     /// <summary>The role the caller may assume for <paramref name="minutes"/>; throws the reason otherwise.</summary>
     public BreakGlassRole Check(ClaimsPrincipal caller, string roleName, int minutes, string? ticket)
     {
+        var role = Usable(roleName);
+        if (!RolesFor(caller).Contains(role))
+        {
+            throw new PolicyDeniedException($"None of your groups may break glass into '{role.Name}'.");
+        }
+        WithinMaximum(role, minutes);
+        if (role.RequireTicket && string.IsNullOrWhiteSpace(ticket))
+        {
+            throw new InvalidRequestException($"'{role.Name}' requires a ticket up front: name one in 'ticket' (e.g. OPS-123 or its Linear URL).");
+        }
+        return role;
+    }
+
+    /// <summary>
+    /// The role a drill may assume: BreakGlass itself breaks glass there, so no person's groups apply (the drill role is
+    /// named by <c>Drills:Role</c>) and no ticket is required up front; the rest of the policy holds as for anyone.
+    /// </summary>
+    public BreakGlassRole CheckDrill(string roleName, int minutes) => WithinMaximum(Usable(roleName), minutes);
+
+    private BreakGlassRole Usable(string roleName)
+    {
         var role = policy.CurrentValue.Find(roleName)
                    ?? throw new InvalidRequestException($"There is no break-glass role named '{roleName}'. GET /api/roles lists the roles you may use.");
         // Credentials BreakGlass could not revoke must never be issued (revocation before credentials).
@@ -28,17 +49,14 @@ internal sealed class Eligibility(IOptionsMonitor<PolicyOptions> policy, IOption
         {
             throw new RoleUnavailableException($"'{role.Name}' cannot be used: {unreachable} It was logged as an ALERT at start.");
         }
-        if (!RolesFor(caller).Contains(role))
-        {
-            throw new PolicyDeniedException($"None of your groups may break glass into '{role.Name}'.");
-        }
+        return role;
+    }
+
+    private static BreakGlassRole WithinMaximum(BreakGlassRole role, int minutes)
+    {
         if (minutes > role.MaxDurationMinutes)
         {
             throw new InvalidRequestException($"'{role.Name}' allows at most {role.MaxDurationMinutes} minutes; you asked for {minutes}.");
-        }
-        if (role.RequireTicket && string.IsNullOrWhiteSpace(ticket))
-        {
-            throw new InvalidRequestException($"'{role.Name}' requires a ticket up front: name one in 'ticket' (e.g. OPS-123 or its Linear URL).");
         }
         return role;
     }

@@ -9,13 +9,14 @@ namespace BreakGlass.Reports;
 
 /// <summary>
 /// A grant's evidence pack: the full chain, its audit events, the raw CloudTrail events, a CSV timeline, a
-/// human-readable report, the audit chain's head at the moment of export, and a MANIFEST.sha256 that
-/// <c>sha256sum -c</c> verifies.
+/// human-readable report, the least-privilege suggestion, the audit chain's head at the moment of export, and a
+/// MANIFEST.sha256 that <c>sha256sum -c</c> verifies.
 /// </summary>
 internal static class EvidencePack
 {
     public const string ManifestName = "MANIFEST.sha256";
     public const string ChainHeadName = "chain-head.json";
+    public const string LeastPrivilegeName = "least-privilege-suggestion.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -30,6 +31,7 @@ internal static class EvidencePack
                 .Select(e => e.Raw.GetRawText() + "\n")))),
             ("timeline.csv", Utf8(Timeline(chain, report))),
             ("report.html", Utf8(EvidencePackReport.Render(chain, report))),
+            (LeastPrivilegeName, Utf8(JsonSerializer.Serialize(report.LeastPrivilegeSuggestion, Json))),
             (ChainHeadName, Utf8(JsonSerializer.Serialize(head, Json))),
         };
         var manifest = string.Concat(files.Select(file => $"{Convert.ToHexStringLower(SHA256.HashData(file.Content))}  {file.Name}\n"));

@@ -86,6 +86,12 @@ internal static class EvidencePackReport
         var reads = report.Events.Count(e => e.Severity == EvidenceSeverity.Info && !EvidenceSummaries.IsAfterEnd(e) && !EvidenceSummaries.IsPersistence(e));
         html.Append("<p>").Append(E(string.Create(CultureInfo.InvariantCulture, $"Plus {reads} informational events (reads): see timeline.csv."))).Append("</p>");
 
+        var suggestion = report.LeastPrivilegeSuggestion;
+        html.Append("<h2>Least-privilege suggestion</h2><p><strong>").Append(E(suggestion.Label)).Append("</strong></p>");
+        Items(html, string.Create(CultureInfo.InvariantCulture, $"Based on {suggestion.BasedOnEvents} successful calls"), suggestion.Notes);
+        if (suggestion.Policy is not null) html.Append("<pre>").Append(E(suggestion.Policy.ToJson())).Append("</pre>");
+        html.Append("<p>The same, as JSON: ").Append(E(EvidencePack.LeastPrivilegeName)).Append(".</p>");
+
         html.Append("<h2>Audit trail</h2><table><tr><th>#</th><th>Time</th><th>Event</th><th>Actor</th><th>Hash</th></tr>");
         foreach (var item in chain.AuditEvents)
         {

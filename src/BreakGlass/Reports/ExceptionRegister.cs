@@ -46,7 +46,8 @@ internal sealed class ExceptionRegister(NpgsqlDataSource database, GrantViews vi
 {
     private const string Where =
         $"""
-        WHERE (@From::timestamptz IS NULL OR g.requested_at >= @From)
+        WHERE {GrantStore.NotDrill}
+          AND (@From::timestamptz IS NULL OR g.requested_at >= @From)
           AND (@To::timestamptz IS NULL OR g.requested_at < @To)
           AND (@Requester::text IS NULL OR g.requester = @Requester OR lower(g.requester_name) = lower(@Requester))
           AND (@Role::text IS NULL OR lower(g.role_name) = lower(@Role))

@@ -15,6 +15,6 @@ internal sealed class ReviewOptions
     /// <summary>Hangfire cron (UTC) of the daily reminder of pending and overdue reviews.</summary>
     [Required] public string ReminderCron { get; set; } = "0 8 * * *";
 
-    /// <summary>Optional: the reminder is also POSTed as JSON here (e.g. a Slack incoming webhook relay).</summary>
+    /// <summary>Deprecated (use <c>Notifications:Webhooks</c> and <c>review.overdue</c>): the reminder is also POSTed here, unsigned.</summary>
     public Uri? WebhookUrl { get; set; }
 }

@@ -31,7 +31,7 @@ internal sealed class ReviewQueue(
         $"""
         FROM grants g
         JOIN evidence e ON e.grant_id = g.id
-        WHERE CASE @status
+        WHERE {GrantStore.NotDrill} AND CASE @status
             WHEN 'Done' THEN {ReviewRecords.HasDecision}
             ELSE NOT {ReviewRecords.HasDecision}
                  AND (g.status = @awaitingReview OR (g.status = @collectingEvidence AND e.final_pass_due_at + @grace <= @now))

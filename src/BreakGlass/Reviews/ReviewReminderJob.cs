@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using BreakGlass.Notifications;
 using BreakGlass.Tickets;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -7,11 +8,12 @@ using Npgsql;
 
 namespace BreakGlass.Reviews;
 
-/// <summary>Daily: says how many reviews wait and which are overdue — in the log, on each overdue grant's ticket, and to a webhook.</summary>
+/// <summary>Daily: says how many reviews wait and which are overdue — in the log, on each overdue grant's ticket, as a <c>review.overdue</c> notification, and to the deprecated <c>Review:WebhookUrl</c>.</summary>
 internal sealed class ReviewReminderJob(
     ReviewQueue queue,
     NpgsqlDataSource database,
     TicketOutbox tickets,
+    NotificationOutbox notifications,
     IHttpClientFactory http,
     IOptionsMonitor<ReviewOptions> options,
     TimeProvider time,
@@ -35,6 +37,11 @@ internal sealed class ReviewReminderJob(
                 // One reminder per grant per day, however often the job re-runs.
                 await tickets.EnqueueCommentAsync(connection, transaction, item.Grant.Id, $"review-overdue:{today}",
                     $"**Review overdue** since {item.DueAt:yyyy-MM-dd HH:mm} UTC: this break-glass grant still has no post-incident sign-off.");
+            }
+            if (overdue.Count > 0)
+            {
+                await notifications.EnqueueAsync(connection, transaction,
+                    ReviewOverdueNotification.Draft(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), pending.Count, overdue), time.GetUtcNow());
             }
             await transaction.CommitAsync();
         }

@@ -13,8 +13,8 @@ internal static partial class RevocationLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revocation of grant {GrantId} failed (attempt {Attempts}): {Error}; retrying")]
     public static partial void AttemptFailed(ILogger logger, Guid grantId, int attempts, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke grant {GrantId} yet: {Error}")]
-    public static partial void SweepCouldNotRevokeYet(ILogger logger, Guid grantId, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not revoke {Grants} grant(s) on {RoleArn} yet: {Error}")]
+    public static partial void SweepCouldNotRevokeYet(ILogger logger, string roleArn, int grants, string error);
 
     [LoggerMessage(Level = LogLevel.Critical,
         Message = "ALERT deny drift on {RoleArn}: the BreakGlassRevocations policy was {Finding} outside BreakGlass ({MissingCount} grant id(s) were not denied). It is restored and verified; find out who changed it.")]
@@ -22,4 +22,10 @@ internal static partial class RevocationLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Checking the deny on {RoleArn} failed; retrying at the next pass")]
     public static partial void VerifyFailed(ILogger logger, Exception failure, string roleArn);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deny lock on {RoleArn} held {HeldMilliseconds:F1} ms for {Grants} grant(s)")]
+    public static partial void DenyLockReleased(ILogger logger, string roleArn, double heldMilliseconds, int grants);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revocation wave on {RoleArn}: {Grants} grant(s) denied in one verified write")]
+    public static partial void WaveRevoked(ILogger logger, string roleArn, int grants);
 }

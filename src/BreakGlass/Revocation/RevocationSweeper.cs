@@ -25,15 +25,15 @@ internal sealed class RevocationSweeper(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         await issuer.FailStuckIssuingAsync(cancellationToken);
-        IReadOnlyList<Guid> due;
+        IReadOnlyList<(Guid Id, string RoleArn)> due;
         var now = Time.GetUtcNow();
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             // A Failed grant's AssumeRole may have minted credentials (a timeout, a crash): its tag is denied like any
             // other until they could have expired, and retried while its last attempt failed.
-            due = (await connection.QueryAsync<Guid>(
+            due = (await connection.QueryAsync<(Guid, string)>(
                 """
-                SELECT id FROM grants
+                SELECT id, role_arn FROM grants
                 WHERE (status = ANY(@open) AND expires_at <= @now)
                    OR status = ANY(@unfinished)
                    OR (status = @failed AND expires_at <= @now AND credentials_expire_at + @margin > @now
@@ -49,15 +49,16 @@ internal sealed class RevocationSweeper(
                     margin = DenyPolicy.DeniedAfterCredentialsExpire,
                 })).AsList();
         }
-        foreach (var grantId in due)
+        // One wave per role: all its due grants ride one deny write and one verification.
+        foreach (var role in due.GroupBy(grant => grant.RoleArn))
         {
             try
             {
-                await revocation.RevokeAsync(grantId, cancellationToken);
+                await revocation.RevokeWaveAsync(role.Key, role.Select(grant => grant.Id).ToArray(), cancellationToken);
             }
             catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
             {
-                RevocationLog.SweepCouldNotRevokeYet(Logger, grantId, failure.Message);
+                RevocationLog.SweepCouldNotRevokeYet(Logger, role.Key, role.Count(), failure.Message);
             }
         }
         return due.Count;

@@ -34,43 +34,64 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, AccountDirectory
     /// </summary>
     public async Task<DenyOutcome> DenyAsync(string roleArn, Guid? grantId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // One role, one key, whatever its spelling (RoleArn.Canonical); IAM is called with the configured spelling.
-        var role = RoleArn.Canonical(roleArn);
-        // The policy is read-modify-write per role: concurrent revocations and the reconciler must never lose an id.
-        await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, role);
+        await using var locked = await LockRoleAsync(roleArn, cancellationToken);
+        return await locked.DenyAsync(grantId is { } id ? [id] : [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the role's deny lock (read-modify-write per role: concurrent revocations and the reconciler must never
+    /// lose an id) and holds it until the result is disposed, so a caller can decide under it which grants join the
+    /// next write.
+    /// </summary>
+    public async Task<LockedRoleDeny> LockRoleAsync(string roleArn, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (grantId is { } id)
-            {
-                await connection.ExecuteAsync(
-                    """
-                    INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
-                    SELECT @role, id, credentials_expire_at FROM grants WHERE id = @id
-                    ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
-                    """,
-                    new { id, role });
-            }
-            var entries = await EntriesAsync(connection, role);
-            var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
-            var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
-            if (policy.RevokeSessionsIssuedBefore is { } before && (cutoff is null || before > cutoff))
-            {
-                await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
-            }
-            await WriteVerifiedAsync(connection, grantId, roleArn, policy, "revocation", cancellationToken);
-            var pruned = entries.Select(entry => entry.GrantId).Except(policy.GrantIds).ToArray();
-            if (pruned.Length > 0)
-            {
-                await connection.ExecuteAsync(
-                    "DELETE FROM role_denies WHERE role_arn = @role AND grant_id = ANY(@pruned)", new { role, pruned });
-            }
-            return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
+            // One role, one key, whatever its spelling (RoleArn.Canonical); IAM is called with the configured spelling.
+            await AdvisoryLocks.RoleDenyPolicy.TakeAsync(connection, RoleArn.Canonical(roleArn));
         }
-        finally
+        catch
         {
-            await AdvisoryLocks.RoleDenyPolicy.ReleaseAsync(connection, role);
+            await connection.DisposeAsync();
+            throw;
         }
+        return new LockedRoleDeny(this, connection, roleArn, time, logger);
+    }
+
+    /// <summary>
+    /// Under the role's lock: adds <paramref name="grantIds"/> to the role's deny, rebuilds it from the database, writes
+    /// it once, verifies it, records a verification for each grant, and prunes ids no longer needed.
+    /// </summary>
+    internal async Task<DenyOutcome> DenyLockedAsync(
+        NpgsqlConnection connection, string roleArn, IReadOnlyCollection<Guid> grantIds, CancellationToken cancellationToken)
+    {
+        var role = RoleArn.Canonical(roleArn);
+        if (grantIds.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO role_denies (role_arn, grant_id, credentials_expire_at)
+                SELECT @role, id, credentials_expire_at FROM grants WHERE id = ANY(@grantIds)
+                ON CONFLICT (role_arn, grant_id) DO UPDATE SET credentials_expire_at = excluded.credentials_expire_at
+                """,
+                new { grantIds = grantIds.ToArray(), role });
+        }
+        var entries = await EntriesAsync(connection, role);
+        var cutoff = await RoleCutoffs.FindAsync(connection, roleArn);
+        var policy = DenyPolicy.BuildWithinLimit(entries, time, cutoff);
+        if (policy.RevokeSessionsIssuedBefore is { } before && (cutoff is null || before > cutoff))
+        {
+            await RecordOverflowCutoffAsync(connection, roleArn, before, entries.Count);
+        }
+        await WriteVerifiedAsync(connection, grantIds, roleArn, policy, "revocation", cancellationToken);
+        var pruned = entries.Select(entry => entry.GrantId).Except(policy.GrantIds).ToArray();
+        if (pruned.Length > 0)
+        {
+            await connection.ExecuteAsync(
+                "DELETE FROM role_denies WHERE role_arn = @role AND grant_id = ANY(@pruned)", new { role, pruned });
+        }
+        return new DenyOutcome(policy.GrantIds.Count, pruned.Length);
     }
 
     // Recorded before IAM is written: a retry after a failed write rebuilds the same cut-off from the database.
@@ -120,7 +141,7 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, AccountDirectory
             {
                 return null;
             }
-            await WriteVerifiedAsync(connection, null, roleArn, expected, "drift-repair", cancellationToken);
+            await WriteVerifiedAsync(connection, [], roleArn, expected, "drift-repair", cancellationToken);
             return new DenyRepair(roleArn, drift, expected);
         }
         finally
@@ -196,8 +217,12 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, AccountDirectory
         .Select(row => new DenyPolicyEntry(row.GrantId, row.CredentialsExpireAt, row.EndedAt))
         .ToList();
 
+    /// <summary>
+    /// One write and one read-back, however many grants it is for; the verification is recorded in each grant's chain
+    /// (or once, for no grant, when the write is a repair or a cut-off).
+    /// </summary>
     private async Task WriteVerifiedAsync(
-        NpgsqlConnection connection, Guid? grantId, string roleArn, DenyPolicy policy, string trigger, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyCollection<Guid> grantIds, string roleArn, DenyPolicy policy, string trigger, CancellationToken cancellationToken)
     {
         var roleName = RoleArn.RoleName(roleArn);
         var iam = accounts.IamFor(roleArn);
@@ -211,17 +236,20 @@ internal sealed class RoleDenyWriter(NpgsqlDataSource database, AccountDirectory
         }
         var readBack = await ReadBackAsync(iam, roleName, policy, cancellationToken)
                        ?? throw new DenyVerificationException(roleArn);
+        var verification = new Dictionary<string, object?>
+        {
+            ["roleArn"] = roleArn,
+            ["policyName"] = DenyPolicy.PolicyName,
+            ["trigger"] = trigger,
+            ["deniedGrantIds"] = policy.GrantIds.Select(DenyPolicy.GrantTagValue).ToArray(),
+            ["revokeSessionsIssuedBefore"] = policy.RevokeSessionsIssuedBefore,
+            ["documentSha256"] = readBack.DocumentSha256,
+        };
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await audit.AppendAsync(connection, transaction, grantId, RevocationAuditEvents.DenyVerified, SystemActor.Name,
-            new Dictionary<string, object?>
-            {
-                ["roleArn"] = roleArn,
-                ["policyName"] = DenyPolicy.PolicyName,
-                ["trigger"] = trigger,
-                ["deniedGrantIds"] = policy.GrantIds.Select(DenyPolicy.GrantTagValue).ToArray(),
-                ["revokeSessionsIssuedBefore"] = policy.RevokeSessionsIssuedBefore,
-                ["documentSha256"] = readBack.DocumentSha256,
-            });
+        foreach (var grantId in grantIds.Count > 0 ? grantIds.Select(id => (Guid?)id) : [null])
+        {
+            await audit.AppendAsync(connection, transaction, grantId, RevocationAuditEvents.DenyVerified, SystemActor.Name, verification);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -30,6 +30,9 @@ public sealed class AuthorizationMatrixTests(BreakGlassFixture fixture) : IClass
         { "GET", "/api/reviews", "reviewer" },
         { "POST", "/api/reviews/0198c0de-0000-7000-8000-000000000001/decision", "reviewer" },
         { "GET", "/api/preflight", "reviewer,auditor" },
+        { "POST", "/api/drills", "reviewer" },
+        { "GET", "/api/drills", "reviewer,auditor" },
+        { "GET", "/api/drills/0198c0de-0000-7000-8000-000000000001", "reviewer,auditor" },
     };
 
     public static IEnumerable<object[]> BadTokens =>

@@ -222,9 +222,9 @@ public sealed class EvidenceCollectorTests(MotoServer moto) : LocalAwsTest(moto)
         // Revocation failed until now: the session could act until then.
         await using (var connection = await services.Database.OpenConnectionAsync())
         {
-            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, RevocationAuditEvents.Failed, SystemActor.Name,
+            await new AuditLog(TimeProvider.System, []).AppendAsync(connection, null, grant.Id, RevocationAuditEvents.Failed, SystemActor.Name,
                 new Dictionary<string, object?> { ["attempts"] = 3 });
-            await new AuditLog(TimeProvider.System).AppendAsync(connection, null, grant.Id, RevocationAuditEvents.Revoked, SystemActor.Name,
+            await new AuditLog(TimeProvider.System, []).AppendAsync(connection, null, grant.Id, RevocationAuditEvents.Revoked, SystemActor.Name,
                 new Dictionary<string, object?> { ["attempts"] = 4 });
         }
         var revokedAt = DateTimeOffset.UtcNow;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BreakGlass.Audit;
 using BreakGlass.Evidence;
+using BreakGlass.Evidence.LeastPrivilege;
 
 namespace BreakGlass.Tests.Evidence;
 
@@ -128,7 +129,8 @@ public sealed class EvidenceCommentTests
             DateTimeOffset.Parse("2025-03-14T09:00:00Z"), DateTimeOffset.Parse("2025-03-14T13:00:00Z"), DateTimeOffset.Parse("2025-03-14T10:00:00Z"),
             "done", "ENG-42", "https://linear.app/example/issue/ENG-42");
         return new EvidenceReport(grantId, EvidenceCompleteness.Complete, first, final, final,
-            EvidenceHash.Compute(grantId, EvidenceCompleteness.Complete, first, final, events), grant, EvidenceSummaries.Of(events), events, 1);
+            EvidenceHash.Compute(grantId, EvidenceCompleteness.Complete, first, final, events), grant, EvidenceSummaries.Of(events), events, 1,
+            LeastPrivilegeAdvisor.Default.Suggest(events, "arn:aws:iam::111122223333:role/BreakGlassAdmin", [], EvidenceCompleteness.Complete));
     }
 
     private static EvidenceEvent Event(

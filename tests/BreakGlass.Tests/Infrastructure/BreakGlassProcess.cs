@@ -28,6 +28,9 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The running process's id (benchmarks read its memory); null before it starts.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Everything the service wrote to stdout and stderr, for checking that no secret was logged.</summary>
     public IEnumerable<string> Log => _log;
 

@@ -80,6 +80,8 @@ public sealed class MetricsTests(MetricsFixture fixture) : IClassFixture<Metrics
 
         Assert.Single(scrape.Matching("breakglass_outbox_oldest_age_seconds", ("outbox", "tickets")));
         Assert.Single(scrape.Matching("breakglass_outbox_backlog", ("outbox", "tickets")));
+        Assert.Single(scrape.Matching("breakglass_outbox_oldest_age_seconds", ("outbox", "notifications")));
+        Assert.Single(scrape.Matching("breakglass_outbox_backlog", ("outbox", "notifications")));
         Assert.Single(scrape.Matching("breakglass_open_grants"));
         Assert.Single(scrape.Matching("breakglass_revocation_failed_grants"));
         Assert.Single(scrape.Matching("breakglass_reviews_pending"));

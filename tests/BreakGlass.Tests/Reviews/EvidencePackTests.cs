@@ -18,10 +18,12 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
         var directory = Unzip(pack);
 
         Assert.Equal(
-            ["MANIFEST.sha256", "audit-events.json", "chain-head.json", "cloudtrail-events.jsonl", "grant.json", "report.html", "timeline.csv"],
+            ["MANIFEST.sha256", "audit-events.json", "chain-head.json", "cloudtrail-events.jsonl", "grant.json", "least-privilege-suggestion.json",
+             "report.html", "timeline.csv"],
             Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var verified = await ChildProcess.RunAsync("bash", ["-c", $"cd '{directory}' && sha256sum -c MANIFEST.sha256"]);
-        Assert.Equal(6, verified.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.EndsWith(": OK", StringComparison.Ordinal)));
+        Assert.Equal(7, verified.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.EndsWith(": OK", StringComparison.Ordinal)));
+        Assert.Contains("least-privilege-suggestion.json: OK", verified, StringComparison.Ordinal);
 
         await File.AppendAllTextAsync(Path.Combine(directory, "timeline.csv"), "2026-01-01T00:00:00Z,forged,mallory,nothing,,,\r\n");
         var tampered = await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -85,6 +87,30 @@ public sealed class EvidencePackTests(ReviewFixture fixture) : IClassFixture<Rev
             Assert.True((bool)check["ok"]!);
             Assert.Equal("matches", (string?)check["anchor"]!["status"]);
         }
+    }
+
+    [Fact]
+    public async Task TheReviewAndThePackSuggestAPolicyAllowingExactlyTheSessionsSuccessfulCalls()
+    {
+        var (grant, auditor) = await ReviewedGrantAsync();
+        var bucket = grant.Evidence["events"]!.AsArray().Select(e => e!["touched"]!.AsArray())
+            .Single(touched => touched.Any(t => (string?)t!["type"] == "AWS::S3::Bucket"))[0]!["name"]!.GetValue<string>();
+
+        var suggestion = grant.Evidence["leastPrivilegeSuggestion"]!;
+        var directory = Unzip(await auditor.GetByteArrayAsync($"/api/audit/grants/{grant.Id}/export"));
+        var packed = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "least-privilege-suggestion.json")))!;
+
+        Assert.StartsWith("Suggestion, not a decision", (string?)suggestion["label"], StringComparison.Ordinal);
+        Assert.Equal(3, (int)suggestion["basedOnEvents"]!);
+        var policy = suggestion["policy"]!;
+        Assert.Equal("2012-10-17", (string?)policy["Version"]);
+        var allowed = policy["Statement"]!.AsArray()
+            .SelectMany(statement => statement!["Action"]!.AsArray().Select(action => ((string)action!, string.Join(" ", statement["Resource"]!.AsArray().Select(r => (string)r!)))))
+            .Order()
+            .ToList();
+        Assert.Equal([("iam:PutRolePolicy", "*"), ("s3:CreateBucket", $"arn:aws:s3:::{bucket}"), ("s3:ListAllMyBuckets", "*")], allowed);
+        Assert.True(JsonNode.DeepEquals(suggestion, packed), "the pack holds the suggestion the review shows");
+        Assert.Contains("Least-privilege suggestion", await File.ReadAllTextAsync(Path.Combine(directory, "report.html")), StringComparison.Ordinal);
     }
 
     [Fact]

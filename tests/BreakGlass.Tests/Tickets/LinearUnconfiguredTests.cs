@@ -18,7 +18,7 @@ public sealed class LinearUnconfiguredTests(BreakGlassFixture fixture) : IClassF
         var grant = await (await client.BreakGlassAsync(role, ticket: ticket)).ReadObjectAsync(HttpStatusCode.Created);
 
         Assert.NotNull(grant["credentials"]);
-        var view = (await client.GetGrantAsync((string)grant["id"]!)).Ticket;
+        var view = (await client.GetGrantAsync((string)grant["id"]!)).Ticket!;
         Assert.Equal("pending", view.Status);
         Assert.Equal(identifier, view.Identifier);
         Assert.Null(view.Url);

@@ -11,7 +11,7 @@ internal static class TicketApi
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var ticket = (await client.GetGrantAsync(grantId)).Ticket;
+            var ticket = (await client.GetGrantAsync(grantId)).Ticket!;
             if (ticket.Status == status || DateTime.UtcNow > deadline) return ticket;
             await Task.Delay(200);
         }

@@ -85,6 +85,12 @@ public sealed class WebJourneyTests(WebFixture fixture) : IClassFixture<WebFixtu
         await events.Nth(0).Locator("summary").ClickAsync();
         await Assertions.Expect(events.Nth(0).Locator("pre.raw")).ToContainTextAsync("\"eventName\": \"CreateAccessKey\"");
         await WebFixture.ScreenshotAsync(page, "reviewer-grant");
+        // The least-privilege suggestion, labelled as one, allows what the session did, the read by IAM's name for it.
+        var suggestion = page.Locator("section.suggestion");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Suggestion, not a decision");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Based on 5 successful calls");
+        await Assertions.Expect(suggestion.Locator("pre.policy")).ToContainTextAsync("\"s3:ListAllMyBuckets\"");
+        await Assertions.Expect(suggestion.Locator("pre.policy")).ToContainTextAsync("\"cloudtrail:StopLogging\"");
 
         await page.GetByLabel("Severity", new() { Exact = true }).SelectOptionAsync("critical");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
