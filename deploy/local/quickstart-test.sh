@@ -69,6 +69,7 @@ HOME="$work/home" timeout 600 bash -euo pipefail "$work/state/walkthrough.sh" >"
   || { echo "the walkthrough failed:"; cat "$work/walkthrough.out"; exit 1; }
 
 check() { grep -q -- "$1" "$2" || { echo "expected '$1' in $(basename "$2"):"; cat "$2"; exit 1; }; }
+check "drill passed: True" "$work/walkthrough.out"
 check "export AWS_ACCESS_KEY_ID=" "$work/walkthrough.out"
 check "refused by AWS, as it should be" "$work/walkthrough.out"
 check '"changes"' "$work/walkthrough.out"

@@ -95,13 +95,13 @@ dotnet "$(bin BreakGlass.LocalAws)" --urls "http://127.0.0.1:$aws_port" --moto "
   >"$state/logs/local-aws.log" 2>&1 & pids+=($!)
 wait_port "$aws_port"
 
-say "creating the broker user and the break-glass roles"
+say "creating the broker user, the break-glass roles and the drill role"
 moto_aws iam create-user --user-name breakglass-broker >/dev/null
 read -r broker_key broker_secret < <(moto_aws iam create-access-key --user-name breakglass-broker \
   --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 broker_arn="arn:aws:iam::$account:user/breakglass-broker"
 role_arns=()
-for role in prod-admin prod-readonly; do
+for role in prod-admin prod-readonly breakglass-drill; do
   moto_aws iam create-role --role-name "$role" --max-session-duration 3600 --assume-role-policy-document \
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"$broker_arn\"},\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\"]}]}" >/dev/null
   role_arns+=("arn:aws:iam::$account:role/$role")
@@ -110,13 +110,16 @@ moto_aws iam put-role-policy --role-name prod-admin --policy-name administrator 
   --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 moto_aws iam put-role-policy --role-name prod-readonly --policy-name read-only \
   --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","iam:Get*","iam:List*"],"Resource":"*"}]}'
+# The drill role (docs/drills.md): harmless, one read; sts:GetCallerIdentity needs no permission.
+moto_aws iam put-role-policy --role-name breakglass-drill --policy-name drill-read \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
 # The deploy requirement (docs/revocation.md): a break-glass session must not be able to lift its own revocation.
-for role in prod-admin prod-readonly; do
+for role in prod-admin prod-readonly breakglass-drill; do
   moto_aws iam put-role-policy --role-name "$role" --policy-name breakglass-protect-revocations --policy-document \
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"iam:PutRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:AttachRolePolicy\",\"iam:DetachRolePolicy\",\"iam:UpdateAssumeRolePolicy\",\"iam:PutRolePermissionsBoundary\",\"iam:DeleteRolePermissionsBoundary\"],\"Resource\":\"arn:aws:iam::$account:role/$role\"}]}"
 done
 moto_aws iam put-user-policy --user-name breakglass-broker --policy-name breakglass-broker --policy-document \
-  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\",\"iam:PutRolePolicy\",\"iam:GetRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:GetRole\"],\"Resource\":[\"${role_arns[0]}\",\"${role_arns[1]}\"]},{\"Effect\":\"Allow\",\"Action\":\"cloudtrail:LookupEvents\",\"Resource\":\"*\"}]}"
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\",\"iam:PutRolePolicy\",\"iam:GetRolePolicy\",\"iam:DeleteRolePolicy\",\"iam:GetRole\"],\"Resource\":[\"${role_arns[0]}\",\"${role_arns[1]}\",\"${role_arns[2]}\"]},{\"Effect\":\"Allow\",\"Action\":\"cloudtrail:LookupEvents\",\"Resource\":\"*\"}]}"
 # From here on moto checks every signature and IAM policy, as AWS would.
 curl -fsS -X POST -H 'Content-Type: text/plain' --data 0 "http://127.0.0.1:$moto_port/moto-api/reset-auth" >/dev/null
 
@@ -147,6 +150,9 @@ export Auth__Web__ClientId=breakglass-web Auth__Web__ClientSecret="$web_client_s
 export Auth__Groups__Requester__0=oncall Auth__Groups__Reviewer__0=cto Auth__Groups__Auditor__0=auditors
 export Roles__0__Name=prod-admin Roles__0__RoleArn="${role_arns[0]}" Roles__0__AllowedGroups__0=oncall Roles__0__MaxDurationMinutes=240
 export Roles__1__Name=prod-readonly Roles__1__RoleArn="${role_arns[1]}" Roles__1__AllowedGroups__0=oncall Roles__1__MaxDurationMinutes=60
+# The drill role is BreakGlass's own: no person is in the group that may use it.
+export Roles__2__Name=breakglass-drill Roles__2__RoleArn="${role_arns[2]}" Roles__2__AllowedGroups__0=nobody Roles__2__MaxDurationMinutes=15
+export Drills__Role=breakglass-drill Drills__EvidencePollSeconds=${Drills__EvidencePollSeconds:-5}
 export Evidence__DeliveryDelaySeconds=${Evidence__DeliveryDelaySeconds:-15} Evidence__FinalPassDelaySeconds=${Evidence__FinalPassDelaySeconds:-45}
 export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port" AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID="$broker_key" AWS_SECRET_ACCESS_KEY="$broker_secret"
@@ -163,8 +169,13 @@ printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$(bin BreakGlass.Cli)" >"$state/bin
 # The walkthrough is a script as much as it is text: each step runs as printed (deploy/local/quickstart-test.sh runs
 # the file in CI), so the steps cannot drift from the code.
 cat >"$state/walkthrough.sh" <<STEPS
-# 0. Check every path works (agent, deny, trust, CloudTrail) for both roles, as carol the reviewer:
+# 0. Check every path works (agent, deny, trust, CloudTrail) for every role, as carol the reviewer:
 curl -s http://127.0.0.1:$port/api/preflight -H "Authorization: Bearer \$(cat $state/tokens/carol.jwt)"; echo
+#    Then prove the whole emergency path with a drill: BreakGlass breaks glass on the harmless drill role, uses the key,
+#    ends the grant, checks AWS refuses the key and finds its own call in the evidence (docs/drills.md).
+drill=\$(curl -fsS -X POST http://127.0.0.1:$port/api/drills -H "Authorization: Bearer \$(cat $state/tokens/carol.jwt)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+until curl -fsS http://127.0.0.1:$port/api/drills/\$drill -H "Authorization: Bearer \$(cat $state/tokens/carol.jwt)" | grep -q '"passed":[tf]'; do sleep 2; done
+curl -fsS http://127.0.0.1:$port/api/drills/\$drill -H "Authorization: Bearer \$(cat $state/tokens/carol.jwt)" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("drill passed:", d["passed"]); [print(" ", s["name"], "ok" if s["ok"] else "FAILED", s["seconds"], "s:", s["detail"]) for s in d["stages"]]'
 
 # 1. Break glass as alice with the breakglass CLI (copy-paste into another shell):
 export PATH="$state/bin:\$PATH" BREAKGLASS_URL=http://127.0.0.1:$port

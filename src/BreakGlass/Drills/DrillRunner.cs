@@ -77,6 +77,7 @@ internal sealed class DrillRunner(
         var run = new DrillRun(drill);
         if (drill.GrantId is not null || drill.Stages.Count > 0)
         {
+            run.Stages.AddRange(drill.Stages);
             // Its instance stopped mid-drill: what it proved is unknown, so it fails, and its grant must not stay live.
             await RecordAsync(run, new DrillStage(DrillStages.Interrupted, false, 0,
                 $"the drill stopped after {drill.Stages.Count} stage(s) (its instance went away) and was not resumed: run a new one"));
@@ -143,7 +144,9 @@ internal sealed class DrillRunner(
             {
                 return $"s3:{DrillSessionCalls.ReadEventName} with key {run.Credentials!.AccessKeyId} refused after the end: {Describe(refused)}";
             }
-            catch (Exception failure) when (failure is AmazonClientException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            // Any other answer (throttling, a network error) is not yet a refusal: ask again until the deadline.
+            catch (Exception failure) when (failure is AmazonServiceException or AmazonClientException or HttpRequestException or TaskCanceledException
+                                            && !cancellationToken.IsCancellationRequested)
             {
                 answer = Describe(failure);
             }
@@ -204,7 +207,8 @@ internal sealed class DrillRunner(
         DrillStage stage;
         try
         {
-            stage = new DrillStage(name, true, Seconds(started), await body());
+            var detail = await body();
+            stage = new DrillStage(name, true, Seconds(started), detail);
         }
         // Whatever a stage meets is the drill's result, recorded and alerted; nothing may leave the drill unfinished.
         catch (Exception failure)
