@@ -4,6 +4,7 @@ using BreakGlass.Tests.Infrastructure;
 // dotnet run -c Release --project tests/BreakGlass.Bench [iterations] [lag-grants]
 // dotnet run -c Release --project tests/BreakGlass.Bench evidence [events-per-grant] [concurrent-grants]
 // dotnet run -c Release --project tests/BreakGlass.Bench cli [iterations]
+// dotnet run -c Release --project tests/BreakGlass.Bench register [grants] [writers]
 // dotnet run -c Release --project tests/BreakGlass.Bench mass-expiry [grants] [roles]
 // dotnet run -c Release --project tests/BreakGlass.Bench burst [engineers] [rounds]
 if (args is ["evidence", .. var evidenceArgs])
@@ -41,7 +42,10 @@ if (args is [("mass-expiry" or "burst") and var scale, .. var scaleArgs])
     }
     return;
 }
-var fixture = new BreakGlassFixture();
+var register = args is ["register", .. var registerArgs]
+    ? (Grants: registerArgs.Length > 0 ? int.Parse(registerArgs[0]) : 100_000, Writers: registerArgs.Length > 1 ? int.Parse(registerArgs[1]) : 2)
+    : ((int Grants, int Writers)?)null;
+var fixture = register is { } seeded ? new RegisterFixture(seeded.Grants, seeded.Writers) : new BreakGlassFixture();
 fixture.Overrides["RateLimits__GrantRequestsPerMinute"] = "100000";
 fixture.Overrides["Policy__MaxOpenGrantsPerRequester"] = "100000";
 fixture.Overrides["Logging__LogLevel__Default"] = "Warning";
@@ -49,7 +53,11 @@ await fixture.InitializeAsync();
 try
 {
     Console.WriteLine($"{DateTime.UtcNow:u}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-    if (args is ["cli", .. var cliArgs])
+    if (register is { } large)
+    {
+        await RegisterLatency.RunAsync((RegisterFixture)fixture, large.Grants);
+    }
+    else if (args is ["cli", .. var cliArgs])
     {
         await CliLatency.RunAsync(fixture, cliArgs.Length > 0 ? int.Parse(cliArgs[0]) : 30, warmup: 3);
     }

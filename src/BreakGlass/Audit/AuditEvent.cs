@@ -10,3 +10,6 @@ internal sealed record AuditEvent(
     string Data,
     string PreviousHash,
     string Hash);
+
+/// <summary>An event to append: the chain gives it its sequence, time and hashes.</summary>
+internal sealed record NewAuditEvent(Guid? GrantId, string EventType, string Actor, IReadOnlyDictionary<string, object?> Data);

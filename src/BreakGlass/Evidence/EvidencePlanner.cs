@@ -52,6 +52,38 @@ internal sealed class EvidencePlanner(
         return missing.Count;
     }
 
+    /// <summary>
+    /// Many revoked grants whose passes found no calls, in one statement: each row as a plan followed by an empty final
+    /// pass leaves it (complete, hashed, summarised by the current rules). For loading a large history at once (the
+    /// register benchmark); it schedules nothing.
+    /// </summary>
+    /// <returns>Each grant's evidence hash, in order: what a reviewer signs.</returns>
+    public async Task<IReadOnlyList<string>> RecordAllEmptyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Guid GrantId, DateTimeOffset RevokedAt, DateTimeOffset PassAt)> grants)
+    {
+        var settings = options.CurrentValue;
+        var passes = grants.Select(grant => (grant.GrantId, RevokedAt: EvidenceHash.ToStoredPrecision(grant.RevokedAt), PassAt: EvidenceHash.ToStoredPrecision(grant.PassAt))).ToList();
+        var hashes = passes.Select(pass => EvidenceHash.Compute(pass.GrantId, EvidenceCompleteness.Complete, pass.PassAt, pass.PassAt, [])).ToArray();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO evidence (grant_id, completeness, first_pass_due_at, final_pass_due_at, first_pass_at, final_pass_at, sha256, rules_version, summary)
+            SELECT grant_id, 'complete', first_due, final_due, pass_at, pass_at, sha256, @rulesVersion, CAST(@summary AS jsonb)
+            FROM unnest(@grantIds, @firstDue, @finalDue, @passAt, @hashes) AS p (grant_id, first_due, final_due, pass_at, sha256)
+            """,
+            new
+            {
+                grantIds = passes.Select(pass => pass.GrantId).ToArray(),
+                firstDue = passes.Select(pass => pass.RevokedAt.AddSeconds(settings.DeliveryDelaySeconds)).ToArray(),
+                finalDue = passes.Select(pass => pass.RevokedAt.AddSeconds(settings.FinalPassDelaySeconds)).ToArray(),
+                passAt = passes.Select(pass => pass.PassAt).ToArray(),
+                hashes,
+                rulesVersion = rules.Version,
+                summary = JsonSerializer.Serialize(EvidenceSummaries.Of([]), SummaryJson),
+            },
+            transaction);
+        return hashes;
+    }
+
     private async Task<(DateTimeOffset FirstPass, DateTimeOffset FinalPass)?> InsertPlanAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, DateTimeOffset revokedAt)
     {

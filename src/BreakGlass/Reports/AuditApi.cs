@@ -29,9 +29,10 @@ internal static class AuditApi
         string? decision = null,
         string? format = null,
         int page = 1,
-        int pageSize = 100)
+        int pageSize = 100,
+        string? after = null)
     {
-        var result = await register.QueryAsync(RegisterFilter.Parse(from, to, requester, role, status, decision, page, pageSize), cancellationToken);
+        var result = await register.QueryAsync(RegisterFilter.Parse(from, to, requester, role, status, decision, page, pageSize, after), cancellationToken);
         var wantsCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
                        || request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
         return wantsCsv

@@ -28,16 +28,18 @@ internal sealed record GrantChain(
 
 internal sealed class GrantChains(NpgsqlDataSource database, GrantViews views, EvidenceStore evidence)
 {
+    internal const string EventsSql =
+        """
+        SELECT sequence, occurred_at AS OccurredAt, grant_id AS GrantId, event_type AS EventType, actor, data,
+               previous_hash AS PreviousHash, hash
+        FROM audit_events WHERE grant_id = @grantId ORDER BY sequence
+        """;
+
     public async Task<(GrantChain Chain, EvidenceReport Report)> LoadAsync(Guid grantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var grant = await GrantStore.FindAsync(connection, grantId) ?? throw new NotFoundException($"No grant {grantId} exists.");
-        var events = (await connection.QueryAsync<AuditEvent>(
-                """
-                SELECT sequence, occurred_at AS OccurredAt, grant_id AS GrantId, event_type AS EventType, actor, data,
-                       previous_hash AS PreviousHash, hash
-                FROM audit_events WHERE grant_id = @grantId ORDER BY sequence
-                """, new { grantId }))
+        var events = (await connection.QueryAsync<AuditEvent>(EventsSql, new { grantId }))
             .Select(row => new AuditEventView(row.Sequence, row.OccurredAt, row.EventType, row.Actor,
                 JsonDocument.Parse(row.Data).RootElement.Clone(), row.PreviousHash, row.Hash))
             .ToList();

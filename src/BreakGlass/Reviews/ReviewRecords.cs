@@ -1,3 +1,4 @@
+using BreakGlass.Grants;
 using Dapper;
 using Npgsql;
 
@@ -36,9 +37,38 @@ internal static class ReviewRecords
             """,
             new { grantId, decision.Decision, decision.Reviewer, decision.DecidedAt, decision.Notes, decision.EvidenceSha256 }, transaction);
 
-    /// <summary>The SQL condition "the grant's current decision is @decision", for queries over grants aliased <c>g</c>.</summary>
-    public const string CurrentDecisionIs =
-        "(SELECT r.decision FROM reviews r WHERE r.grant_id = g.id ORDER BY r.decided_at DESC, r.id DESC LIMIT 1) = @Decision";
+    /// <summary>Many decisions in one statement, in order (the triggers of 0008 and 0009 check each row).</summary>
+    public static Task InsertAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(Guid GrantId, ReviewView Decision)> decisions) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO reviews (grant_id, decision, reviewer, decided_at, notes, evidence_sha256)
+            SELECT grant_id, decision, reviewer, decided_at, notes, evidence_sha256
+            FROM unnest(@grantIds, @decisions, @reviewers, @decidedAt, @notes, @evidenceSha256) WITH ORDINALITY
+                AS d (grant_id, decision, reviewer, decided_at, notes, evidence_sha256, position)
+            ORDER BY position
+            """,
+            new
+            {
+                grantIds = decisions.Select(row => row.GrantId).ToArray(), decisions = decisions.Select(row => row.Decision.Decision).ToArray(),
+                reviewers = decisions.Select(row => row.Decision.Reviewer).ToArray(), decidedAt = decisions.Select(row => row.Decision.DecidedAt).ToArray(),
+                notes = decisions.Select(row => row.Decision.Notes).ToArray(), evidenceSha256 = decisions.Select(row => row.Decision.EvidenceSha256).ToArray(),
+            },
+            transaction);
+
+    /// <summary>
+    /// The SQL condition "the grant's current decision is <paramref name="decision"/>" (approved, flagged or none), for
+    /// queries over grants aliased <c>g</c>. The grant's status records it: <see cref="ReviewDecisions"/> moves the
+    /// grant to Approved or Flagged in the transaction that adds the decision (or adds nothing), and nothing else moves a
+    /// grant to or from those states (<see cref="GrantStatuses"/>). Read from the status, the condition is an index range
+    /// of the register (0013) instead of a lookup in <c>reviews</c> for every grant of the register.
+    /// </summary>
+    public static string CurrentDecisionIs(string decision) => decision switch
+    {
+        "none" => $"g.status NOT IN ('{nameof(GrantStatus.Approved)}', '{nameof(GrantStatus.Flagged)}')",
+        "flagged" => $"g.status = '{nameof(GrantStatus.Flagged)}'",
+        "approved" => $"g.status = '{nameof(GrantStatus.Approved)}'",
+        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, "approved, flagged or none"),
+    };
 
     public const string HasDecision = "EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = g.id)";
 

@@ -3,6 +3,9 @@ using Npgsql;
 
 namespace BreakGlass.Tickets;
 
+/// <param name="NotBefore">When the sweeper may first take the action (null: at once).</param>
+internal sealed record TicketAction(Guid GrantId, string Kind, string DedupeKey, string? Body, DateTimeOffset? NotBefore = null);
+
 /// <summary>
 /// The one way to change anything on a grant's Linear ticket: an action row written in the caller's
 /// transaction, so it commits (or rolls back) with the state change it reports. The sweeper and the
@@ -35,6 +38,27 @@ internal sealed class TicketOutbox(TimeProvider time)
     public Task<bool> EnqueueCommentAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string dedupeKey, string markdown) =>
         EnqueueAsync(connection, transaction, grantId, TicketActionKind.Comment, dedupeKey, markdown);
+
+    /// <summary>Queues many actions in one statement, each once per (grant, kind, dedupe key), on grants that have a ticket.</summary>
+    internal Task EnqueueAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TicketAction> actions)
+    {
+        var now = time.GetUtcNow();
+        return connection.ExecuteAsync(
+            """
+            INSERT INTO ticket_actions (id, grant_id, kind, dedupe_key, body, next_attempt_at, created_at)
+            SELECT a.id, a.grant_id, a.kind, a.dedupe_key, a.body, a.next_attempt_at, @now
+            FROM unnest(@ids, @grantIds, @kinds, @dedupeKeys, @bodies, @nextAttemptAt) AS a (id, grant_id, kind, dedupe_key, body, next_attempt_at)
+            WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.grant_id = a.grant_id)
+            ON CONFLICT (grant_id, kind, dedupe_key) DO NOTHING
+            """,
+            new
+            {
+                ids = actions.Select(_ => Guid.NewGuid()).ToArray(), grantIds = actions.Select(action => action.GrantId).ToArray(),
+                kinds = actions.Select(action => action.Kind).ToArray(), dedupeKeys = actions.Select(action => action.DedupeKey).ToArray(),
+                bodies = actions.Select(action => action.Body).ToArray(), nextAttemptAt = actions.Select(action => action.NotBefore ?? now).ToArray(), now,
+            },
+            transaction);
+    }
 
     /// <param name="notBefore">When the sweeper may first take the action (default: at once).</param>
     internal async Task<bool> EnqueueAsync(

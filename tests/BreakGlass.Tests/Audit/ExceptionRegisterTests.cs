@@ -58,6 +58,75 @@ public sealed class ExceptionRegisterTests(BreakGlassFixture fixture) : IClassFi
         Assert.Equal(1, (long)after["total"]!);
     }
 
+    [Fact]
+    public async Task ACursorWalkGivesEveryGrantOnceInOrderWhileNewGrantsArrive()
+    {
+        var engineer = TestIdentityProvider.NewUser();
+        using var requester = fixture.Client(fixture.Idp.Requester(engineer));
+        using var auditor = fixture.Client(fixture.Idp.Auditor(TestIdentityProvider.NewUser("auditor")));
+        var ids = new List<string>();
+        for (var index = 0; index < 5; index++) ids.Add(await ClosedGrantAsync(requester));
+        var user = Uri.EscapeDataString(engineer);
+        // Requester and status filters travel with the cursor: the walk stays inside them.
+        var query = $"/api/audit/grants?requester={user}&status=revoked&pageSize=2";
+
+        var walked = new List<string>();
+        var pages = new List<JsonNode>();
+        string? next = null;
+        do
+        {
+            var page = (await auditor.GetAsync(next is null ? query : $"{query}&after={Uri.EscapeDataString(next)}")).ReadObjectAsync(HttpStatusCode.OK);
+            pages.Add(await page);
+            walked.AddRange(pages[^1]["items"]!.AsArray().Select(item => (string)item!["grant"]!["id"]!));
+            next = (string?)pages[^1]["next"];
+            // A grant that arrives mid-walk is newer than the walk's position: it neither repeats nor pushes out a grant.
+            if (pages.Count == 1) ids.Add(await ClosedGrantAsync(requester));
+        }
+        while (next is not null);
+
+        Assert.Equal(ids.Take(5).Reverse(), walked);
+        Assert.Equal([1, null, null], pages.Select(page => (int?)page["page"]));
+        Assert.Equal([5L, 6L, 6L], pages.Select(page => (long)page["total"]!));
+        var fresh = JsonNode.Parse(await auditor.GetStringAsync(query))!;
+        Assert.Equal(ids[5], (string?)fresh["items"]![0]!["grant"]!["id"]);
+        // The cursor continues a page asked for by number, too.
+        var second = JsonNode.Parse(await auditor.GetStringAsync($"{query}&page=2"))!;
+        Assert.Equal(walked.Skip(1).Take(2), second["items"]!.AsArray().Select(item => (string?)item!["grant"]!["id"]));
+    }
+
+    [Fact]
+    public async Task AnAlteredOrForeignCursorIsAClearProblem()
+    {
+        var engineer = TestIdentityProvider.NewUser();
+        using var requester = fixture.Client(fixture.Idp.Requester(engineer));
+        using var auditor = fixture.Client(fixture.Idp.Auditor(TestIdentityProvider.NewUser("auditor")));
+        await ClosedGrantAsync(requester);
+        await ClosedGrantAsync(requester);
+        var user = Uri.EscapeDataString(engineer);
+        var next = (string)JsonNode.Parse(await auditor.GetStringAsync($"/api/audit/grants?requester={user}&pageSize=1"))!["next"]!;
+        var altered = next[..10] + (next[10] == 'A' ? 'B' : 'A') + next[11..];
+
+        foreach (var query in new[]
+                 {
+                     $"requester={user}&after={altered}", $"requester={user}&after={next[..^4]}", $"requester={user}&after=not-a-cursor!",
+                     $"requester={user}&role={BreakGlassFixture.AdminRole}&after={next}", $"after={next}", $"requester={user}&page=2&after={next}",
+                 })
+        {
+            var response = await auditor.GetAsync($"/api/audit/grants?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        var untouched = await auditor.GetAsync($"/api/audit/grants?requester={user}&pageSize=5&after={next}");
+        Assert.Single((await untouched.ReadObjectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    private static async Task<string> ClosedGrantAsync(HttpClient requester)
+    {
+        var id = (string)(await (await requester.BreakGlassAsync(BreakGlassFixture.AdminRole)).ReadObjectAsync(HttpStatusCode.Created))["id"]!;
+        await (await requester.RevokeAsync(id)).ReadObjectAsync(HttpStatusCode.OK);
+        return id;
+    }
+
     [Theory]
     [InlineData("status=bogus")]
     [InlineData("decision=maybe")]

@@ -44,11 +44,16 @@ internal sealed class EvidenceServices : IAsyncDisposable
     public EvidencePlanner Planner => _provider.GetRequiredService<EvidencePlanner>();
     public EvidenceSweeper Sweeper => _provider.GetRequiredService<EvidenceSweeper>();
 
+    /// <summary>A service that <c>more</c> registered when starting.</summary>
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
     /// <param name="connectionString">The database as its owner: the services log in as the service role, the migrations as the owner.</param>
     /// <param name="awsEndpoint">The LocalAws front (LookupEvents) and moto behind it (S3).</param>
     /// <param name="settings">Evidence settings, keys relative to the <c>Evidence</c> section (e.g. <c>S3:Bucket</c>).</param>
+    /// <param name="more">Further features to register next to evidence (the register benchmark seeds tickets and reviews too).</param>
     public static async Task<EvidenceServices> StartAsync(
-        string connectionString, Uri awsEndpoint, IReadOnlyDictionary<string, string>? settings = null, bool migrate = false)
+        string connectionString, Uri awsEndpoint, IReadOnlyDictionary<string, string>? settings = null, bool migrate = false,
+        Action<IServiceCollection>? more = null)
     {
         DapperSetup.Configure();
         var configuration = new ConfigurationBuilder()
@@ -75,6 +80,7 @@ internal sealed class EvidenceServices : IAsyncDisposable
         services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(
             new PostgreSqlStorage(new HangfireConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()), JobsSetup.StorageOptions())));
         services.AddEvidence(configuration);
+        more?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         if (migrate) await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return new EvidenceServices(provider, serviceConnectionString);

@@ -34,6 +34,7 @@ internal sealed class BreakGlassProcess : IAsyncDisposable
     /// <summary>Everything the service wrote to stdout and stderr, for checking that no secret was logged.</summary>
     public IEnumerable<string> Log => _log;
 
+
     public async Task StartAsync()
     {
         var serviceDll = Path.Combine(AppContext.BaseDirectory, "BreakGlass.dll");

@@ -115,6 +115,7 @@ public sealed class WebJourneyTests(WebFixture fixture) : IClassFixture<WebFixtu
         var grantId = await ClosedSessionAsync(WebFixture.Frank.Name, "Billing export stuck: re-running the job", "s3-list-buckets");
         var page = await fixture.BrowseAsAsync("dave");
         await page.GotoAsync("/audit");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Verified");
         await page.GetByLabel("Requester").FillAsync(WebFixture.Frank.Email);
         await page.GetByLabel("Decision").SelectOptionAsync("none");

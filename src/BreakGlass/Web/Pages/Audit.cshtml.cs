@@ -23,6 +23,10 @@ internal sealed class AuditModel(ExceptionRegister register, GrantChains chains,
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     [BindProperty(SupportsGet = true)] public string? Decision { get; set; }
     [BindProperty(SupportsGet = true)] public int PageNumber { get; set; } = 1;
+    /// <summary>The register's cursor for the page after the one shown before (<see cref="RegisterPage.Next"/>); <see cref="PageNumber"/> then only labels it.</summary>
+    [BindProperty(SupportsGet = true)] public string? After { get; set; }
+    /// <summary>Walk and recompute the whole audit chain: seconds on a large register, so only when the auditor asks.</summary>
+    [BindProperty(SupportsGet = true)] public bool Verify { get; set; }
 
     public RegisterPage? Register { get; private set; }
     public ChainVerification? Verification { get; private set; }
@@ -34,14 +38,14 @@ internal sealed class AuditModel(ExceptionRegister register, GrantChains chains,
     {
         try
         {
-            Register = await register.QueryAsync(Filter(PageNumber, PageSize), cancellationToken);
+            Register = await register.QueryAsync(After is null ? Filter(PageNumber, PageSize) : Filter(1, PageSize, After), cancellationToken);
         }
         catch (InvalidRequestException invalid)
         {
             Error = invalid.Message;
             Response.StatusCode = invalid.StatusCode;
         }
-        Verification = await verifier.VerifyAsync(null, cancellationToken);
+        if (Verify) Verification = await verifier.VerifyAsync(null, cancellationToken);
     }
 
     /// <summary>The filtered register as CSV, up to the API's largest page (1000 rows).</summary>
@@ -57,20 +61,21 @@ internal sealed class AuditModel(ExceptionRegister register, GrantChains chains,
         return File(content, "application/zip", fileName);
     }
 
-    /// <summary>The query string of this view with one value changed (for paging links).</summary>
-    public Dictionary<string, string> Query(int page) => new()
+    /// <summary>The query string of this view on another page (for paging links): by number, or by the register's cursor.</summary>
+    public Dictionary<string, string> Query(int page, string? after = null) => new()
     {
         ["from"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         ["to"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
         ["requester"] = Requester ?? "", ["role"] = Role ?? "", ["status"] = Status ?? "", ["decision"] = Decision ?? "",
         ["pageNumber"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["after"] = after ?? "",
     };
 
     // Dates are whole UTC days, both ends included.
-    private RegisterFilter Filter(int page, int pageSize) => RegisterFilter.Parse(
+    private RegisterFilter Filter(int page, int pageSize, string? after = null) => RegisterFilter.Parse(
         From is { } from ? new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
         To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
-        Blank(Requester), Blank(Role), Blank(Status), Blank(Decision), page, pageSize);
+        Blank(Requester), Blank(Role), Blank(Status), Blank(Decision), page, pageSize, Blank(after));
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
