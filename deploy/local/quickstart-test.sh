@@ -77,6 +77,8 @@ check 'AWS::S3::Bucket' "$work/walkthrough.out"
 check '"decision":"approved"' "$work/walkthrough.out"
 check "MANIFEST.sha256\|: OK" "$work/walkthrough.out"
 check '"ok":true' "$work/walkthrough.out"
+check 'breakglass_grants_issued_total{.*role="prod-admin".*} 1\( \|$\)' "$work/walkthrough.out"
+check 'breakglass_revocation_lag_seconds_count{.*role="prod-admin".*} 1\( \|$\)' "$work/walkthrough.out"
 [ -f "$work/downloads/pack.zip" ] || { echo "the pack was not downloaded to the download directory"; exit 1; }
 git -C "$root" status --porcelain --untracked-files=all | grep -q "pack.zip" && { echo "the quick start wrote a download into the repository"; exit 1; }
 

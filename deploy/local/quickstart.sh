@@ -157,6 +157,8 @@ export Evidence__DeliveryDelaySeconds=${Evidence__DeliveryDelaySeconds:-15} Evid
 export AWS_ENDPOINT_URL="http://127.0.0.1:$aws_port" AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID="$broker_key" AWS_SECRET_ACCESS_KEY="$broker_secret"
 export BreakGlass__PublicUrl="http://127.0.0.1:$port"
+# Prometheus metrics on /metrics, for a reviewer's or auditor's token only (Metrics:PrometheusAnonymous stays off).
+export Metrics__Prometheus=true
 export ASPNETCORE_URLS="http://127.0.0.1:$port"
 (cd "$root/src/BreakGlass/bin/Release/net10.0" && exec dotnet BreakGlass.dll) >"$state/logs/breakglass.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -214,6 +216,10 @@ dave=\$(cat $state/tokens/dave.jwt)
 curl -fsS -o $downloads/pack.zip http://127.0.0.1:$port/api/audit/grants/\$grant/export -H "Authorization: Bearer \$dave"
 rm -rf $downloads/pack && python3 -m zipfile -e $downloads/pack.zip $downloads/pack && (cd $downloads/pack && sha256sum -c MANIFEST.sha256)
 curl -fsS http://127.0.0.1:$port/api/audit/verify -H "Authorization: Bearer \$dave"; echo
+
+# 6. The operator's view: the Prometheus metrics (a reviewer's or auditor's token; docs/observability.md has the alerts
+#    and a Grafana dashboard for them):
+curl -fsS http://127.0.0.1:$port/metrics -H "Authorization: Bearer \$dave" | grep -E '^breakglass_(grants_issued_total|open_grants|revocation_lag_seconds_count)'
 STEPS
 
 cat <<MSG

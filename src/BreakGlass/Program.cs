@@ -10,6 +10,7 @@ using BreakGlass.Grants;
 using BreakGlass.Health;
 using BreakGlass.Jobs;
 using BreakGlass.Notifications;
+using BreakGlass.Observability;
 using BreakGlass.Policy;
 using BreakGlass.Preflight;
 using BreakGlass.Reports;
@@ -35,6 +36,7 @@ builder.Services
     .AddSingleton(TimeProvider.System)
     .AddProblems()
     .AddOpenApi()
+    .AddObservability(builder.Configuration)
     .AddStorage(builder.Configuration)
     .AddJobs(builder.Configuration)
     .AddBreakGlassAuth(builder.Configuration)
@@ -71,6 +73,7 @@ app.UseStatusCodePages();
 app.UseWebPages();
 // After the status-code pages, so a re-executed status page is routed to its endpoint.
 app.UseRouting();
+app.UseGrantTelemetry();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTextInputGuard();
@@ -78,6 +81,7 @@ app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapHealth();
+app.MapMetrics();
 app.MapSignInConfiguration();
 app.MapGrants();
 app.MapRevokeAll();

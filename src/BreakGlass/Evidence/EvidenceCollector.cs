@@ -2,6 +2,7 @@ using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Revocation;
 using BreakGlass.Storage;
 using Dapper;
@@ -40,6 +41,7 @@ internal sealed class EvidenceCollector(
 
     private async Task<PassOutcome> RunAsync(Guid grantId, EvidencePass pass, bool onlyIfPending, CancellationToken cancellationToken)
     {
+        using var grantTelemetry = Telemetry.ForGrant(logger, grantId, $"evidence {pass.ToString().ToLowerInvariant()} pass");
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         // Two workers collecting one grant would only spend the shared LookupEvents budget twice.
         if (!await AdvisoryLocks.EvidenceCollection.TryTakeAsync(connection, grantId))

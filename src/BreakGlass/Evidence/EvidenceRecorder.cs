@@ -3,6 +3,7 @@ using BreakGlass.Audit;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Evidence.Rules;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Tickets;
 using Dapper;
 using Npgsql;
@@ -74,6 +75,10 @@ internal sealed class EvidenceRecorder(AuditLog audit, SeverityRules rules, Time
                 EvidenceComment.Render(report, ChainHead.Of(appended!)));
         }
         await transaction.CommitAsync(cancellationToken);
+        if (change is EvidenceAuditEvents.Partial or EvidenceAuditEvents.Complete)
+        {
+            BreakGlassMetrics.EvidenceRecorded(report.Completeness, time.GetUtcNow() - (grant.EndedAt ?? grant.ExpiresAt));
+        }
         return report;
     }
 

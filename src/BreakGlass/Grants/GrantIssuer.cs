@@ -3,10 +3,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Transactions;
+using BreakGlass.Accounts;
 using BreakGlass.Audit;
 using BreakGlass.Auth;
 using BreakGlass.Aws.Sts;
 using BreakGlass.Errors;
+using BreakGlass.Observability;
 using BreakGlass.Policy;
 using BreakGlass.Revocation;
 using BreakGlass.Tickets;
@@ -54,7 +56,7 @@ internal sealed class GrantIssuer(
         catch (DomainException refused)
         {
             // Every refusal by the policy is part of the exception record, not only the 403s.
-            await RecordDenialAsync(requester, request, refused.Message, cancellationToken);
+            await RecordDenialAsync(requester, request, refused, cancellationToken);
             throw;
         }
 
@@ -65,11 +67,12 @@ internal sealed class GrantIssuer(
         }
         catch (TicketNotFoundException notFound)
         {
-            await RecordDenialAsync(requester, request, notFound.Message, cancellationToken);
+            await RecordDenialAsync(requester, request, notFound, cancellationToken);
             throw;
         }
 
         var (grant, durationSeconds) = await NewGrantAsync(requester, caller.DisplayName(), role, request, cancellationToken);
+        using var grantTelemetry = Telemetry.ForGrant(logger, grant.Id);
         try
         {
             await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, idempotencyKey, requestHash, null, cancellationToken);
@@ -80,6 +83,12 @@ internal sealed class GrantIssuer(
             var winner = await FindReplayAsync(requester, idempotencyKey!, requestHash, cancellationToken)
                          ?? throw new ConflictException("A request with this Idempotency-Key is being processed; retry shortly.");
             return await ReplayAsync(caller, winner, cancellationToken);
+        }
+        catch (OpenGrantLimitException)
+        {
+            // Rolled back, nothing recorded: the refusal itself is the fact counted.
+            BreakGlassMetrics.GrantRefused(role.Name, BreakGlassMetrics.RefusalReasons.OpenGrantLimit);
+            throw;
         }
 
         return await MintAsync(grant, ticket, durationSeconds, cancellationToken);
@@ -95,6 +104,7 @@ internal sealed class GrantIssuer(
         var role = eligibility.CheckDrill(drill.Request.Role, drill.Request.DurationMinutes);
         var ticket = drill.FileTicket ? await tickets.PlanAsync(null, cancellationToken) : null;
         var (grant, durationSeconds) = await NewGrantAsync(drill.Actor, drill.Actor, role, drill.Request, cancellationToken);
+        using var grantTelemetry = Telemetry.ForGrant(logger, grant.Id);
         await CommitGrantWithRevocationJobAsync(grant, ticket, durationSeconds, null, HashRequest(drill.Request), drill.DrillId, cancellationToken);
         return await MintAsync(grant, ticket, durationSeconds, cancellationToken);
     }
@@ -313,6 +323,7 @@ internal sealed class GrantIssuer(
         var current = await GrantStore.FindAsync(connection, grant.Id, transaction);
         await transaction.CommitAsync();
         GrantsLog.GlassBroken(logger, grant.Id, grant.Requester, grant.RoleName, grant.ExpiresAt, credentials.AccessKeyId);
+        if (moveTo is not null) BreakGlassMetrics.GrantIssued(grant.RoleName);
         return current!;
     }
 
@@ -336,8 +347,9 @@ internal sealed class GrantIssuer(
         await transaction.CommitAsync();
     }
 
-    private async Task RecordDenialAsync(string requester, ValidCreateGrantRequest request, string why, CancellationToken cancellationToken)
+    private async Task RecordDenialAsync(string requester, ValidCreateGrantRequest request, DomainException refusal, CancellationToken cancellationToken)
     {
+        var why = refusal.Message;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await audit.AppendAsync(connection, transaction, null, GrantAuditEvents.Denied, requester, new Dictionary<string, object?>
@@ -348,6 +360,7 @@ internal sealed class GrantIssuer(
             ["policyDecision"] = why,
         });
         await transaction.CommitAsync(cancellationToken);
+        BreakGlassMetrics.GrantRefused(policy.CurrentValue.Find(request.Role)?.Name ?? BreakGlassMetrics.UnknownRole, RefusalReason(refusal));
     }
 
     private async Task<Grant?> FindReplayAsync(string requester, string idempotencyKey, string requestHash, CancellationToken cancellationToken)
@@ -374,6 +387,14 @@ internal sealed class GrantIssuer(
                 $"Grant {grant.Id} for this Idempotency-Key is still being issued; retry in a moment. If it is not issued by {grant.RequestedAt.AddSeconds(revocation.CurrentValue.IssuingDeadlineSeconds):O} it becomes Failed."),
             _ => new IssueOutcome(grant, null, Replayed: true),
         };
+
+    private static string RefusalReason(DomainException refusal) => refusal switch
+    {
+        PolicyDeniedException => BreakGlassMetrics.RefusalReasons.NotEligible,
+        RoleUnavailableException => BreakGlassMetrics.RefusalReasons.RoleUnavailable,
+        TicketNotFoundException => BreakGlassMetrics.RefusalReasons.TicketNotFound,
+        _ => BreakGlassMetrics.RefusalReasons.InvalidRequest,
+    };
 
     private static string HashRequest(ValidCreateGrantRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(

@@ -32,6 +32,11 @@ internal static class GrantStore
         requester_name AS RequesterName
         """;
 
+    /// <summary>How many grants are in one of <paramref name="statuses"/>.</summary>
+    public static Task<long> CountAsync(NpgsqlConnection connection, IReadOnlyCollection<string> statuses, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM grants WHERE status = ANY(@statuses)", new { statuses = statuses.ToArray() }, cancellationToken: cancellationToken));
+
     public static Task InsertAsync(NpgsqlConnection connection, Grant grant, NpgsqlTransaction? transaction = null) =>
         connection.ExecuteAsync(
             """

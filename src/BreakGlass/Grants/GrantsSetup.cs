@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using BreakGlass.Auth;
+using BreakGlass.Observability;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace BreakGlass.Grants;
@@ -11,6 +12,7 @@ internal static class GrantsSetup
         services.AddSingleton<GrantIssuer>();
         services.AddSingleton<GrantViews>();
         services.AddSingleton<GrantEnding>();
+        services.AddGaugeSource<GrantGauges>();
 
         var perMinute = configuration.GetValue("RateLimits:GrantRequestsPerMinute", 10);
         services.AddRateLimiter(limiter =>

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using BreakGlass.Observability;
 using Npgsql;
 
 namespace BreakGlass.Jobs;
@@ -12,6 +13,7 @@ internal static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(provider.GetRequiredService<JobTelemetryFilter>())
             .UsePostgreSqlStorage(
                 bootstrap => bootstrap.UseConnectionFactory(new HangfireConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>())),
                 StorageOptions()));

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using BreakGlass.Observability;
+
 namespace BreakGlass.Jobs;
 
 /// <summary>
@@ -24,6 +27,9 @@ internal abstract partial class Sweeper(TimeProvider time, ILogger logger) : Bac
     protected abstract TimeSpan Interval { get; }
 
     protected virtual TimeSpan PassTimeout => DefaultPassTimeout;
+
+    /// <summary>Whether each pass gets a span of its own (a pass that only reads metrics would drown the traces).</summary>
+    protected virtual bool Traced => true;
 
     /// <summary>A sweeper with nothing to do in this configuration never starts its loop.</summary>
     protected virtual bool IsEnabled => true;
@@ -52,6 +58,7 @@ internal abstract partial class Sweeper(TimeProvider time, ILogger logger) : Bac
     {
         using var timeout = new CancellationTokenSource(PassTimeout, Time);
         using var pass = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        using var span = Traced ? Telemetry.Source.StartActivity($"{GetType().Name} pass") : null;
         try
         {
             await RunPassAsync(pass.Token).WaitAsync(pass.Token);
@@ -62,10 +69,12 @@ internal abstract partial class Sweeper(TimeProvider time, ILogger logger) : Bac
         }
         catch (Exception) when (timeout.IsCancellationRequested)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "timed out");
             LogPassTimedOut(Logger, GetType().Name, PassTimeout);
         }
         catch (Exception failure)
         {
+            span?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
             LogPassFailed(Logger, GetType().Name, failure);
         }
     }

@@ -1,3 +1,4 @@
+using BreakGlass.Observability;
 using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,14 @@ internal sealed class NotificationOutbox(NotificationChannels channels, IOptions
     }
 
     /// <summary>Locks the oldest due row of a configured channel for the caller's transaction; rows other instances hold are skipped.</summary>
+    /// <summary>The notifications not delivered (nor given up on) yet: the outbox's backlog gauges.</summary>
+    public static async Task<OutboxBacklog> BacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var (pending, oldest) = await connection.QuerySingleAsync<(long, DateTimeOffset?)>(new CommandDefinition(
+            "SELECT count(*), min(created_at) FROM notification_outbox WHERE status = 'pending'", cancellationToken: cancellationToken));
+        return new OutboxBacklog(pending, oldest);
+    }
+
     public Task<OutboxEntry?> ClaimNextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<OutboxEntry?>(new CommandDefinition(
             """

@@ -1,4 +1,5 @@
 using BreakGlass.Audit;
+using BreakGlass.Observability;
 using Microsoft.Extensions.Options;
 
 namespace BreakGlass.Notifications;
@@ -16,6 +17,7 @@ internal static class NotificationsSetup
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<IAuditEventObserver, AuditNotificationObserver>();
         services.AddHostedService<NotificationSweeper>();
+        services.AddGaugeSource<NotificationOutboxGauges>();
         return services;
     }
 }

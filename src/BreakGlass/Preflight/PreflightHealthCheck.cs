@@ -1,5 +1,3 @@
-using System.Text.Json;
-using BreakGlass.Audit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -14,14 +12,12 @@ internal sealed class PreflightHealthCheck(NpgsqlDataSource database) : IHealthC
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (await AuditLog.LatestServiceEventAsync(connection, PreflightAuditEvents.Completed, cancellationToken) is not { } last)
+        if (await LastPreflight.ReadAsync(connection, cancellationToken) is not { } last)
         {
             return HealthCheckResult.Healthy("no preflight has run yet (GET /api/preflight runs one)");
         }
-        using var data = JsonDocument.Parse(last.Data);
-        var failures = data.RootElement.GetProperty("failures").EnumerateArray().Select(failure => failure.GetString()).ToArray();
-        return failures.Length == 0
-            ? HealthCheckResult.Healthy($"preflight passed at {last.OccurredAt:O}")
-            : HealthCheckResult.Degraded($"preflight failed at {last.OccurredAt:O}: {string.Join(" | ", failures)}");
+        return last.Failures.Count == 0
+            ? HealthCheckResult.Healthy($"preflight passed at {last.CheckedAt:O}")
+            : HealthCheckResult.Degraded($"preflight failed at {last.CheckedAt:O}: {string.Join(" | ", last.Failures)}");
     }
 }

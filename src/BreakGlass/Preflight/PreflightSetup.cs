@@ -1,3 +1,4 @@
+using BreakGlass.Observability;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,7 @@ internal static class PreflightSetup
         services.AddOptions<PreflightOptions>().Bind(configuration.GetSection(PreflightOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PreflightRunner>();
         services.AddTransient<PreflightJob>();
+        services.AddGaugeSource<PreflightGauges>();
         services.AddHealthChecks().AddCheck<PreflightHealthCheck>("preflight", tags: [Health.HealthSetup.Ready]);
         return services;
     }

@@ -75,4 +75,11 @@ internal sealed class ReviewQueue(
         }
         return items;
     }
+
+    /// <summary>How many grants are in the queue with <paramref name="status"/>: the review gauges.</summary>
+    public Task<long> CountAsync(NpgsqlConnection connection, ReviewQueueStatus status, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Query(status, int.MaxValue, time.GetUtcNow(), options.CurrentValue);
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM ({sql}) AS queue", parameters, cancellationToken: cancellationToken));
+    }
 }

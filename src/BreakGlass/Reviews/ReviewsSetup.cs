@@ -1,3 +1,4 @@
+using BreakGlass.Observability;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,7 @@ internal static class ReviewsSetup
         services.AddSingleton<ReviewQueue>();
         services.AddSingleton<ReviewDecisions>();
         services.AddTransient<ReviewReminderJob>();
+        services.AddGaugeSource<ReviewGauges>();
         services.AddHttpClient(nameof(ReviewReminderJob), client => client.Timeout = TimeSpan.FromSeconds(10));
         return services;
     }

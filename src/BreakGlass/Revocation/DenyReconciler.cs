@@ -2,6 +2,7 @@ using BreakGlass.Accounts;
 using BreakGlass.Aws.Iam;
 using BreakGlass.Audit;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Jobs;
 using BreakGlass.Policy;
 using BreakGlass.Tickets;
@@ -89,5 +90,6 @@ internal sealed class DenyReconciler(
             }
         }
         await transaction.CommitAsync();
+        BreakGlassMetrics.DenyDriftRepaired(drift.Finding);
     }
 }

@@ -2,6 +2,7 @@ using BreakGlass.Audit;
 using BreakGlass.Errors;
 using BreakGlass.Evidence;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Tickets;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal sealed class RevocationService(
     /// <summary>Marks the grant as ending early (who, why). Returns false when it had already ended.</summary>
     public async Task<bool> EndEarlyAsync(Guid grantId, string actor, string reason, CancellationToken cancellationToken)
     {
+        using var grantTelemetry = Telemetry.ForGrant(logger, grantId);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var moved = await EndEarlyAsync(connection, transaction, grantId, actor, reason);
@@ -51,6 +53,7 @@ internal sealed class RevocationService(
     /// </summary>
     public async Task<GrantStatus> RevokeAsync(Guid grantId, CancellationToken cancellationToken)
     {
+        using var grantTelemetry = Telemetry.ForGrant(logger, grantId, "revoke grant");
         Grant grant;
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
@@ -125,6 +128,7 @@ internal sealed class RevocationService(
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var revoked = new List<Grant>(wave.Count);
         foreach (var grant in wave)
         {
             // A Failed grant's tag is denied like any other until its credentials could have expired (a timeout or a
@@ -151,8 +155,16 @@ internal sealed class RevocationService(
                 TicketMarkdown.Ended(grant, early: grant.EndedBy != SystemActor.Name));
             await evidence.PlanAsync(connection, transaction, grant.Id);
             RevocationLog.Revoked(logger, grant.Id, grant.RoleName);
+            revoked.Add(grant);
         }
         await transaction.CommitAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var grant in revoked)
+        {
+            // From when the session should have been cut off: the window's end, or the early end before it.
+            var endedAt = grant.EndedAt is { } ended && ended < grant.ExpiresAt ? ended : grant.ExpiresAt;
+            BreakGlassMetrics.RevocationVerified(grant.RoleName, now - endedAt);
+        }
     }
 
     private async Task<bool> MoveToRevokingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Grant grant, string actor, string reason, bool early)
@@ -196,6 +208,7 @@ internal sealed class RevocationService(
                 TicketMarkdown.RevocationFailing(grant, attempts, error));
         }
         await transaction.CommitAsync();
+        BreakGlassMetrics.RevocationFailed(grant.RoleName);
         if (attempts >= threshold)
         {
             RevocationLog.KeepsFailing(logger, grant.Id, grant.RoleName, grant.Requester, attempts, error);

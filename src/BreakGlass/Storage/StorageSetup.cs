@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace BreakGlass.Storage;
@@ -18,7 +19,12 @@ internal static class StorageSetup
         var migrationsConnectionString = configuration.GetConnectionString(MigrationsConnection);
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         // One data source for the application and Hangfire: that is what lets a grant row and its revocation job commit together.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "BreakGlass" }.Build());
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "BreakGlass" }
+            // Only statements inside a traced operation: Hangfire's queue polling every second would bury the traces.
+            .ConfigureTracing(tracing => tracing
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null))
+            .Build());
         services.AddSingleton(provider => new DatabaseMigrator(
             provider.GetRequiredService<NpgsqlDataSource>(),
             string.IsNullOrWhiteSpace(migrationsConnectionString) ? null : migrationsConnectionString,

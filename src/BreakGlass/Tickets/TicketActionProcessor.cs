@@ -1,5 +1,6 @@
 using BreakGlass.Audit;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Storage;
 using BreakGlass.Tickets.Linear;
 using Dapper;
@@ -35,6 +36,7 @@ internal sealed partial class TicketActionProcessor(
     /// </summary>
     public async Task ProcessGrantAsync(Guid grantId, TimeSpan? budget, CancellationToken stoppingToken)
     {
+        using var grantTelemetry = Telemetry.ForGrant(logger, grantId, "ticket actions");
         if (!linearOptions.Value.IsConfigured) return;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         if (budget is { } limit) deadline.CancelAfter(limit);

@@ -1,3 +1,4 @@
+using BreakGlass.Observability;
 using Dapper;
 using Npgsql;
 
@@ -38,6 +39,14 @@ internal sealed class TicketOutbox(TimeProvider time)
     public Task<bool> EnqueueCommentAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid grantId, string dedupeKey, string markdown) =>
         EnqueueAsync(connection, transaction, grantId, TicketActionKind.Comment, dedupeKey, markdown);
+
+    /// <summary>The actions not carried out yet: the outbox's backlog gauges.</summary>
+    public static async Task<OutboxBacklog> BacklogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var (pending, oldest) = await connection.QuerySingleAsync<(long, DateTimeOffset?)>(new CommandDefinition(
+            "SELECT count(*), min(created_at) FROM ticket_actions WHERE status <> 'done'", cancellationToken: cancellationToken));
+        return new OutboxBacklog(pending, oldest);
+    }
 
     /// <summary>Queues many actions in one statement, each once per (grant, kind, dedupe key), on grants that have a ticket.</summary>
     internal Task EnqueueAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TicketAction> actions)

@@ -1,3 +1,4 @@
+using BreakGlass.Observability;
 using BreakGlass.Tickets.Linear;
 
 namespace BreakGlass.Tickets;
@@ -17,6 +18,7 @@ internal static class TicketsSetup
         services.AddTransient<TicketActionProcessor>();
         services.AddTransient<ProcessTicketActionsJob>();
         services.AddHostedService<TicketSweeper>();
+        services.AddGaugeSource<TicketOutboxGauges>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ internal static class CloudFormationTemplates
         print(json.dumps(template, default=str))
         """;
 
-    public static string Folder { get; } = Path.Combine(RepositoryRoot(), "deploy", "aws");
+    public static string Folder { get; } = Path.Combine(Repository.Root, "deploy", "aws");
 
     public static IReadOnlyList<string> All => Directory.GetFiles(Folder, "*.yaml").Order(StringComparer.Ordinal).ToList();
 
@@ -37,13 +37,4 @@ internal static class CloudFormationTemplates
         null => [],
         _ => [node.ToJsonString()],
     };
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "BreakGlass.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"no BreakGlass.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using BreakGlass.Observability;
 using Polly;
 
 namespace BreakGlass.Aws.CloudTrail;
@@ -37,7 +38,9 @@ internal sealed class CloudTrailClient(HttpClient http, Uri endpoint, Resilience
         if (!response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            throw CloudTrailException.FromResponse(response.StatusCode, body, HeaderValue(response, "x-amzn-RequestId"), HeaderValue(response, "x-amzn-ErrorType"));
+            var error = CloudTrailException.FromResponse(response.StatusCode, body, HeaderValue(response, "x-amzn-RequestId"), HeaderValue(response, "x-amzn-ErrorType"));
+            if (error.IsThrottling) BreakGlassMetrics.CloudTrailThrottled();
+            throw error;
         }
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await JsonSerializer.DeserializeAsync(stream, CloudTrailJsonContext.Default.LookupEventsResponse, cancellationToken)

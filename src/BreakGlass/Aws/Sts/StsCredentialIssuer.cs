@@ -3,6 +3,7 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using BreakGlass.Errors;
 using BreakGlass.Grants;
+using BreakGlass.Observability;
 using BreakGlass.Revocation;
 
 namespace BreakGlass.Aws.Sts;
@@ -23,6 +24,7 @@ internal sealed class StsCredentialIssuer(IAmazonSecurityTokenService sts, ILogg
             // must still match whatever role the engineer chains into (docs/revocation.md).
             TransitiveTagKeys = [DenyPolicy.GrantTagKey],
         };
+        using var span = Telemetry.ForGrant(logger, grant.Id, "sts AssumeRole");
         try
         {
             var response = await sts.AssumeRoleAsync(request, cancellationToken);
