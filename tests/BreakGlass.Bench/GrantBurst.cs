@@ -37,17 +37,16 @@ internal static class GrantBurst
         var directLatencies = new List<double>();
         var errors = new List<string>();
         var database = await DatabaseCounters.ReadAsync(fixture);
-        var grantSeconds = 0.0;
+        var measured = Stopwatch.StartNew();
         for (var round = 0; round < rounds; round++)
         {
-            var started = Stopwatch.StartNew();
             var (latencies, roundErrors) = await GrantRoundAsync(fixture, http, engineers);
-            grantSeconds += started.Elapsed.TotalSeconds;
             grantLatencies.AddRange(latencies);
             errors.AddRange(roundErrors);
             directLatencies.AddRange(await DirectRoundAsync(sts, roleArns, engineers));
         }
         var databaseCost = (await DatabaseCounters.ReadAsync(fixture)) - database;
+        var grantSeconds = measured.Elapsed.TotalSeconds;
         var idle = await DatabaseCounters.IdleRateAsync(fixture, TimeSpan.FromSeconds(10));
         var granted = grantLatencies.Count;
 
@@ -58,7 +57,7 @@ internal static class GrantBurst
         Console.WriteLine($"  ratio: median {Statistics.Percentile(grantLatencies, 50) / Statistics.Percentile(directLatencies, 50):F2}x, " +
                           $"p99 {Statistics.Percentile(grantLatencies, 99) / Statistics.Percentile(directLatencies, 99):F2}x; " +
                           $"added median {Statistics.Percentile(grantLatencies, 50) - Statistics.Percentile(directLatencies, 50):F1} ms");
-        // The pollers (Hangfire, sweepers) commit in the background too: their idle rate over the grant rounds' time is subtracted.
+        // The pollers (Hangfire, sweepers) commit in the background too: their idle rate over the rounds' time is subtracted.
         Console.WriteLine($"  database per grant: {(databaseCost.Commits - idle.Commits * grantSeconds) / granted:F1} commits, " +
                           $"{(databaseCost.WalBytes - idle.WalBytes * grantSeconds) / granted / 1024:F1} KB of WAL, " +
                           $"{(databaseCost.TuplesWritten - idle.TuplesWritten * grantSeconds) / granted:F0} tuples written " +

@@ -42,6 +42,10 @@ internal sealed class ReviewDecisions(
                     ?? throw new NotFoundException($"No grant {grantId} exists.");
         // Separation of duties: nobody signs off their own emergency access, whatever else they may be.
         if (grant.IsOwnedBy(reviewer)) throw new PolicyDeniedException("You broke glass on this grant: another reviewer must review it.");
+        if (await GrantStore.IsDrillAsync(connection, grantId, transaction))
+        {
+            throw new ConflictException($"Grant {grantId} is a drill's (GET /api/drills): drills are not exceptions and need no review.");
+        }
         var history = await ReviewRecords.FindAsync(connection, grantId, transaction);
         if (history.Current is { } current && !(current.Decision == Approved && decision == Flagged))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BreakGlass.Tests.Aws;
 using BreakGlass.Tests.Grants;
@@ -53,6 +54,10 @@ public sealed class DrillTests(DrillFixture fixture) : IClassFixture<DrillFixtur
         Assert.Equal("AwaitingReview", (await reviewer.WaitForStatusAsync(grantId, "AwaitingReview", Eventually.Patience)).Status);
         var queue = await (await reviewer.GetAsync("/api/reviews?status=pending")).ReadAsync<JsonArray>(HttpStatusCode.OK);
         Assert.DoesNotContain(queue, item => (string)item!["grant"]!["id"]! == grantId);
+        var sha256 = (string)(await (await reviewer.GetAsync($"/api/grants/{grantId}/evidence")).ReadObjectAsync(HttpStatusCode.OK))["sha256"]!;
+        var refused = await (await reviewer.PostAsJsonAsync($"/api/reviews/{grantId}/decision",
+            new { decision = "approved", notes = "a drill", evidenceSha256 = sha256 })).ReadObjectAsync(HttpStatusCode.Conflict);
+        Assert.Contains("need no review", (string)refused["detail"]!);
         var register = await (await auditor.GetAsync("/api/audit/grants?pageSize=1000")).ReadObjectAsync(HttpStatusCode.OK);
         Assert.DoesNotContain(register["items"]!.AsArray(), item => (string)item!["grant"]!["id"]! == grantId);
 
