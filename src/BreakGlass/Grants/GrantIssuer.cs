@@ -221,6 +221,19 @@ internal sealed class GrantIssuer(
             TransactionScopeOption.Required,
             new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted, Timeout = TimeSpan.FromSeconds(30) },
             TransactionScopeAsyncFlowOption.Enabled);
+        var requested = new Dictionary<string, object?>
+        {
+            ["requesterName"] = grant.RequesterName,
+            ["role"] = grant.RoleName,
+            ["roleArn"] = grant.RoleArn,
+            ["reason"] = grant.Reason,
+            ["ticket"] = grant.TicketReference,
+            ["requestedAt"] = grant.RequestedAt,
+            ["expiresAt"] = grant.ExpiresAt,
+            ["stsDurationSeconds"] = durationSeconds,
+            ["policyDecision"] = "allowed",
+            ["policyVersion"] = grant.PolicyVersion,
+        };
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             var limit = policy.CurrentValue.MaxOpenGrantsPerRequester;
@@ -240,32 +253,21 @@ internal sealed class GrantIssuer(
                     """,
                     new { grant.Requester, idempotencyKey, requestHash, grant.Id, grant.RequestedAt });
             }
-            var requested = new Dictionary<string, object?>
-            {
-                ["requesterName"] = grant.RequesterName,
-                ["role"] = grant.RoleName,
-                ["roleArn"] = grant.RoleArn,
-                ["reason"] = grant.Reason,
-                ["ticket"] = grant.TicketReference,
-                ["requestedAt"] = grant.RequestedAt,
-                ["expiresAt"] = grant.ExpiresAt,
-                ["stsDurationSeconds"] = durationSeconds,
-                ["policyDecision"] = "allowed",
-                ["policyVersion"] = grant.PolicyVersion,
-            };
             if (drillId is { } drill)
             {
                 await GrantStore.MarkDrillAsync(connection, grant.Id, drill);
                 requested["drill"] = drill;
             }
-            await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, requested);
-            if (ticket is not null) await tickets.OpenAsync(connection, grant, ticket);
         }
         var jobId = jobs.Schedule<RevokeGrantJob>(job => job.RunAsync(grant.Id), grant.ExpiresAt);
         if (ticket is not null) tickets.ScheduleBackfill(grant.Id, ticket);
         await using (var connection = await database.OpenConnectionAsync(cancellationToken))
         {
             await GrantStore.RecordRevocationJobAsync(connection, grant.Id, jobId);
+            // The audit chain's lock is service-wide and held until commit: appending last keeps concurrent grants
+            // queued only for the append and the commit, not for the job scheduling before it.
+            await audit.AppendAsync(connection, null, grant.Id, GrantAuditEvents.Requested, grant.Requester, requested);
+            if (ticket is not null) await tickets.OpenAsync(connection, grant, ticket);
         }
         scope.Complete();
     }
